@@ -1,0 +1,142 @@
+/**
+ * The engine's public contract: the types shared by the worker (`worker.ts`), the Node runner and
+ * the UI (`client.ts`). Everything here is structured-clone safe.
+ */
+
+export type FileFormat = 'csv' | 'parquet' | 'json' | 'ndjson' | 'xlsx' | 'arrow';
+
+/** How a CSV is read; every field is optional and overrides what the sniffer detected. */
+export interface CsvOptions {
+  delimiter?: string;
+  quote?: string;
+  header?: boolean;
+  encoding?: 'utf-8' | 'windows-1252';
+  /** `de`: `1.234,56`; `en`: `1,234.56`. */
+  numberLocale?: 'de' | 'en';
+  /** strftime-style format of date columns, e.g. `%d.%m.%Y`. */
+  dateFormat?: string;
+  /** Per-column type override, by original column name: `VARCHAR`, `DOUBLE`, `BIGINT`, `DATE`, `TIMESTAMP`, `BOOLEAN`. */
+  columnTypes?: Record<string, string>;
+}
+
+export interface LoadOptions {
+  /** Table name to use; derived from the file name when absent. Made unique. */
+  table?: string;
+  /** Force a format instead of detecting it from the name and content. */
+  format?: FileFormat;
+  csv?: CsvOptions;
+  /** Excel: the sheet to load (default: first). */
+  sheet?: string;
+  /** Load only these columns (original names). */
+  columns?: string[];
+  /** Load only a sample of about this many rows. */
+  sampleRows?: number;
+}
+
+/** What the user sees before a load: the detected format and dialect, and whether it will fit. */
+export interface LoadEstimate {
+  file: string;
+  format: FileFormat;
+  bytes: number;
+  /** Estimated rows (exact for Parquet / Arrow footers, extrapolated for text formats). */
+  rows: number;
+  /** Estimated bytes DuckDB will need to hold the table. */
+  memoryBytes: number;
+  /** Memory the engine can still use. */
+  availableBytes: number;
+  fits: boolean;
+  columns: { name: string; type: string }[];
+  /** Excel sheet names. */
+  sheets?: string[];
+  /** CSV: what the sniffer decided (overridable through `LoadOptions.csv`). */
+  csv?: Required<Pick<CsvOptions, 'delimiter' | 'quote' | 'header' | 'encoding' | 'numberLocale'>> & {
+    dateFormat?: string;
+  };
+  warnings: string[];
+}
+
+export interface LoadProgress {
+  file: string;
+  phase: 'reading' | 'converting' | 'finishing';
+  bytesRead: number;
+  bytesTotal: number;
+  rows: number;
+}
+
+export interface ColumnInfo {
+  name: string;
+  type: string;
+  /** How the loader converted it, e.g. `German number 1.234,56`, `date %d.%m.%Y`. */
+  conversion?: string;
+}
+
+export interface TableInfo {
+  name: string;
+  file: string;
+  format: FileFormat;
+  rows: number;
+  columns: ColumnInfo[];
+  /** Non-fatal notes from the load (e.g. `12 ragged rows padded`, `encoding: windows-1252`). */
+  warnings: string[];
+  /** Milliseconds the load took. */
+  ms: number;
+}
+
+export type PiiKind = 'email' | 'phone' | 'iban' | 'name' | 'street' | 'birthdate' | 'ip' | 'postcode';
+
+export interface PiiFlag {
+  kind: PiiKind;
+  /** Why: `column name "E-Mail"`, `97 % of 1,000 sampled values match an e-mail pattern`. */
+  evidence: string;
+}
+
+export interface ColumnProfile {
+  name: string;
+  type: string;
+  kind: 'number' | 'date' | 'string' | 'boolean' | 'other';
+  nullShare: number;
+  /** Approximate distinct count (HyperLogLog). */
+  distinct: number;
+  min: number | string | null;
+  max: number | string | null;
+  mean: number | null;
+  top: { value: string | null; count: number }[];
+  /** Histogram bins for numbers and dates; empty for strings (use `top`). */
+  bins: { x0: number | string; x1: number | string; count: number }[];
+  pii?: PiiFlag;
+}
+
+export interface TableProfile {
+  table: string;
+  rows: number;
+  columns: ColumnProfile[];
+  ms: number;
+}
+
+export interface EngineInfo {
+  duckdb: string;
+  bundle: string;
+  threads: number;
+  memoryLimitBytes: number;
+}
+
+/** Progress callback passed across the worker boundary (wrapped with `Comlink.proxy`). */
+export type ProgressFn = (p: LoadProgress) => void;
+
+/** The worker's API, exposed with Comlink. Coarse methods; results cross as bytes. */
+export interface EngineApi {
+  init(): Promise<EngineInfo>;
+  /** Sniffs a file and estimates its in-memory size without loading it. */
+  inspect(file: File, options?: LoadOptions): Promise<LoadEstimate>;
+  /** Loads a file as one table. Rejects with an `EngineError` naming the file; other tables stay. */
+  load(file: File, options: LoadOptions, onProgress?: ProgressFn): Promise<TableInfo>;
+  /** Cancels the running load or query. */
+  cancel(): Promise<void>;
+  /** Runs SQL and returns the result as Arrow IPC bytes (transferred). */
+  query(sql: string): Promise<Uint8Array>;
+  exec(sql: string): Promise<void>;
+  tables(): Promise<TableInfo[]>;
+  renameTable(from: string, to: string): Promise<TableInfo>;
+  dropTable(name: string): Promise<void>;
+  profile(table: string): Promise<TableProfile>;
+}

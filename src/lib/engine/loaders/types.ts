@@ -1,0 +1,32 @@
+import type { FileFormat, LoadEstimate, LoadOptions, LoadProgress } from '../api';
+import type { Db } from '../db';
+import type { ByteSource } from '../source';
+
+export interface InspectContext {
+  db: Db;
+  source: ByteSource;
+  options: LoadOptions;
+  /** Memory the engine can still use, for `LoadEstimate.fits`. */
+  availableBytes: number;
+}
+
+export interface LoadContext extends InspectContext {
+  /** The (unquoted) name of the table to create; the engine renames it when the load succeeds. */
+  table: string;
+  onProgress(p: Omit<LoadProgress, 'file'>): void;
+  /** Aborted when the user cancels: stop between chunks and throw `EngineError` `CANCELLED`. */
+  signal: AbortSignal;
+}
+
+export interface LoadResult {
+  warnings: string[];
+  /** Per column (final name): how the value was converted, shown in the table info. */
+  conversions: Record<string, string>;
+}
+
+/** One file format's reader. Everything SQL-side goes through `ctx.db`. */
+export interface Loader {
+  format: FileFormat;
+  inspect(ctx: InspectContext): Promise<LoadEstimate>;
+  load(ctx: LoadContext): Promise<LoadResult>;
+}

@@ -1,0 +1,29 @@
+import * as Comlink from 'comlink';
+import { EngineError, type EngineErrorData } from './errors';
+
+interface Thrown {
+  engine: EngineErrorData | null;
+  message: string;
+  name: string;
+  stack?: string;
+}
+
+/**
+ * Comlink sends only `{message, name, stack}` of a thrown error; this handler keeps the
+ * `EngineError` fields (code, file, sql, position) across the worker boundary. Imported by both
+ * `worker.ts` and `client.ts`.
+ */
+Comlink.transferHandlers.set('throw', {
+  canHandle: (value: unknown): value is { value: unknown } =>
+    typeof value === 'object' && value !== null && Comlink.throwMarker in value,
+  serialize(thrown: { value: unknown }): [Thrown, Transferable[]] {
+    const e = thrown.value;
+    if (e instanceof EngineError) return [{ engine: e.toJSON(), message: e.message, name: e.name }, []];
+    const err = e instanceof Error ? e : new Error(String(e));
+    return [{ engine: null, message: err.message, name: err.name, stack: err.stack }, []];
+  },
+  deserialize(data: Thrown): never {
+    if (data.engine) throw new EngineError(data.engine);
+    throw Object.assign(new Error(data.message), { name: data.name, stack: data.stack });
+  }
+} as Comlink.TransferHandler<unknown, Thrown>);

@@ -1,0 +1,83 @@
+import * as Comlink from 'comlink';
+import * as duckdb from '@duckdb/duckdb-wasm';
+import ehWasm from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url';
+import mvpWasm from '@duckdb/duckdb-wasm/dist/duckdb-mvp.wasm?url';
+import ehWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js?url';
+import mvpWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-mvp.worker.js?url';
+import type { EngineApi, EngineInfo, LoadOptions, ProgressFn } from './api';
+import { WasmDb } from './db-wasm';
+import { Engine } from './engine';
+import { EngineError } from './errors';
+import { fileSource } from './source';
+import './transfer';
+
+/** wasm32 caps the heap at 4 GiB and browsers fail well before; keep a margin (duckdb-wasm #1705). */
+const WASM_MEMORY_BUDGET = 2 * 1024 ** 3;
+
+let ready: Promise<Engine> | null = null;
+
+async function start(): Promise<Engine> {
+  const bundle = await duckdb.selectBundle({
+    mvp: { mainModule: mvpWasm, mainWorker: mvpWorker },
+    eh: { mainModule: ehWasm, mainWorker: ehWorker }
+  });
+  const worker = new Worker(bundle.mainWorker!);
+  worker.addEventListener('error', (e) => {
+    // The nested DuckDB worker died (out of memory, abort): ours cannot recover it, so it closes
+    // itself and the client restarts the engine (see client.ts).
+    self.postMessage({ seglabFatal: `DuckDB stopped: ${e.message || 'out of memory or aborted'}` });
+    self.close();
+  });
+  const db = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), worker);
+  await db.instantiate(bundle.mainModule, bundle.pthreadWorker);
+  await db.open({ query: { castBigIntToDouble: false } });
+  const conn = await db.connectInternal();
+  const wasm = await WasmDb.open(db, conn);
+  const bundleName = bundle.mainModule.includes('-eh') ? 'wasm-eh' : 'wasm-mvp';
+  return new Engine(wasm, WASM_MEMORY_BUDGET, bundleName);
+}
+
+function engine(): Promise<Engine> {
+  ready ??= start();
+  return ready;
+}
+
+const api: EngineApi = {
+  async init(): Promise<EngineInfo> {
+    return (await engine()).info();
+  },
+  async inspect(file: File, options?: LoadOptions) {
+    return (await engine()).inspect(fileSource(file), options);
+  },
+  async load(file: File, options: LoadOptions, onProgress?: ProgressFn) {
+    return (await engine()).load(fileSource(file), options, onProgress);
+  },
+  async cancel() {
+    await (await engine()).cancel();
+  },
+  async query(text: string) {
+    const bytes = await (await engine()).query(text);
+    return Comlink.transfer(bytes, [bytes.buffer]);
+  },
+  async exec(text: string) {
+    await (await engine()).db.exec(text);
+  },
+  async tables() {
+    return (await engine()).tables();
+  },
+  async renameTable(from: string, to: string) {
+    return (await engine()).renameTable(from, to);
+  },
+  async dropTable(name: string) {
+    return (await engine()).dropTable(name);
+  },
+  async profile(table: string) {
+    return (await engine()).profile(table);
+  }
+};
+
+self.addEventListener('unhandledrejection', (e) => {
+  if (!(e.reason instanceof EngineError)) console.error('engine: unhandled', e.reason);
+});
+
+Comlink.expose(api);

@@ -1,0 +1,36 @@
+import { describe, expect, it, beforeAll } from 'vitest';
+import { Engine } from '../../src/lib/engine/engine';
+import { EngineError } from '../../src/lib/engine/errors';
+import { ipcToRows } from '../../src/lib/engine/arrow-rows';
+import { file, openTestEngine } from './helpers/db';
+
+describe('Engine', () => {
+  let engine: Engine;
+  beforeAll(async () => {
+    engine = await openTestEngine();
+  });
+
+  it('refuses to autoload extensions from the network', async () => {
+    const rows = await engine.db.rows<{ a: string; b: string }>(
+      "SELECT current_setting('autoload_known_extensions')::VARCHAR AS a, current_setting('autoinstall_known_extensions')::VARCHAR AS b"
+    );
+    expect(rows).toEqual([{ a: 'false', b: 'false' }]);
+  });
+
+  it('returns query results as Arrow IPC with plain JS values', async () => {
+    const ipc = await engine.query("SELECT 42::BIGINT AS n, 1.25::DECIMAL(10,2) AS d, DATE '2025-12-31' AS day");
+    expect(ipcToRows(ipc)).toEqual([{ n: 42, d: 1.25, day: '2025-12-31' }]);
+  });
+
+  it('reports an empty file by name and keeps other tables', async () => {
+    const err = await engine.load(file('leer.csv', '')).catch((e) => e);
+    expect(err).toBeInstanceOf(EngineError);
+    expect(err).toMatchObject({ code: 'FILE_EMPTY', file: 'leer.csv' });
+  });
+
+  it('marks SQL errors with line and column', async () => {
+    const err = await engine.query('SELECT 1,\n  nope FROM').catch((e) => e);
+    expect(err).toMatchObject({ code: 'SQL_PARSE' });
+    expect(err.line).toBe(2);
+  });
+});
