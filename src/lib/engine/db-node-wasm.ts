@@ -1,5 +1,8 @@
 import * as duckdb from '@duckdb/duckdb-wasm/blocking';
+import { randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
 import { WasmDb } from './db-wasm';
 
@@ -21,5 +24,6 @@ export async function openNodeWasmDb(): Promise<WasmDb> {
   await bindings.instantiate();
   bindings.open({});
   const conn = bindings.connect() as unknown as { _conn: number };
-  return WasmDb.open(bindings, conn._conn);
+  const prefix = path.join(os.tmpdir(), `seglab-wasm-${process.pid}-${randomBytes(4).toString('hex')}-`);
+  return WasmDb.open(bindings, conn._conn, { prefix, unlink: (file) => rm(file, { force: true }) });
 }

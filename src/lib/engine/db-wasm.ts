@@ -13,12 +13,27 @@ export interface WasmBindings {
   dropFile(name: string): unknown;
   copyFileToBuffer(name: string): Uint8Array | Promise<Uint8Array>;
   insertArrowFromIPCStream(conn: number, buffer: Uint8Array, options: { name: string; create?: boolean }): unknown;
+  getTableNames(conn: number, text: string): string[] | Promise<string[]>;
 }
 
 interface PendingQueries {
   startPendingQuery(conn: number, text: string, allowStreamResult?: boolean): Promise<Uint8Array | null>;
   pollPendingQuery(conn: number): Promise<Uint8Array | null>;
   cancelPendingQuery(conn: number): Promise<boolean>;
+  fetchQueryResults(conn: number): Promise<Uint8Array>;
+}
+
+/**
+ * Where files live. In the browser, names stay in DuckDB-WASM's in-memory file system. In Node,
+ * DuckDB-WASM resolves names that were not registered (e.g. `COPY … TO`) against the real disk,
+ * relative to the process's working directory: `prefix` moves them to a private temp location and
+ * `unlink` deletes such a file when it is dropped.
+ */
+export interface WasmFileOptions {
+  /** Prepended to every (URI-encoded) file name, e.g. `/tmp/seglab-wasm-1234-x7-` (Node only). */
+  prefix?: string;
+  /** Deletes a real file written by SQL (Node only); must not throw when there is none. */
+  unlink?: (path: string) => void | Promise<void>;
 }
 
 /** `Db` over DuckDB-WASM: `AsyncDuckDB` in the browser worker or the blocking bindings in Node. */
@@ -30,16 +45,18 @@ export class WasmDb implements Db {
 
   private constructor(
     private readonly bindings: WasmBindings,
-    private readonly conn: number
+    private readonly conn: number,
+    private readonly files: WasmFileOptions
   ) {}
 
   /**
    * Wraps opened bindings and a connection id, and locks extension loading down.
    * @param bindings `AsyncDuckDB` or the blocking bindings
    * @param conn a connection id (`connectInternal()` / `connect()._conn`)
+   * @param files Node only: where written files go and how to clean up (see `WasmFileOptions`)
    */
-  static async open(bindings: WasmBindings, conn: number): Promise<WasmDb> {
-    const db = new WasmDb(bindings, conn);
+  static async open(bindings: WasmBindings, conn: number, files: WasmFileOptions = {}): Promise<WasmDb> {
+    const db = new WasmDb(bindings, conn, files);
     for (const s of LOCKDOWN_SQL) await db.exec(s);
     const [{ v }] = await db.rows<{ v: string }>('SELECT version() AS v');
     db.version = v;
@@ -62,9 +79,15 @@ export class WasmDb implements Db {
   async #runPending(b: PendingQueries, sql: string): Promise<Uint8Array> {
     this.#running = true;
     try {
-      let result = await b.startPendingQuery(this.conn, sql, false);
-      while (!result) result = await b.pollPendingQuery(this.conn);
-      return result;
+      let header = await b.startPendingQuery(this.conn, sql, false);
+      while (!header) header = await b.pollPendingQuery(this.conn);
+      // The pending-query API answers with the schema message only; the record batches follow
+      // through fetchQueryResults until an empty chunk (duckdb-wasm AsyncResultStreamIterator).
+      const parts = [header];
+      for (let chunk = await b.fetchQueryResults(this.conn); chunk.length > 0; chunk = await b.fetchQueryResults(this.conn)) {
+        parts.push(chunk);
+      }
+      return concatBytes(parts);
     } finally {
       this.#running = false;
     }
@@ -75,19 +98,22 @@ export class WasmDb implements Db {
   }
 
   async registerBuffer(name: string, bytes: Uint8Array): Promise<void> {
-    await this.bindings.registerFileBuffer(name, bytes);
+    await this.bindings.registerFileBuffer(this.filePath(name), bytes);
   }
 
   async dropFile(name: string): Promise<void> {
-    await this.bindings.dropFile(name);
+    await this.bindings.dropFile(this.filePath(name));
+    await this.files.unlink?.(this.filePath(name));
   }
 
   filePath(name: string): string {
-    return name;
+    if (this.files.prefix === undefined) return name;
+    const safe = encodeURIComponent(name).replace(/[!'()*~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+    return `${this.files.prefix}${safe}`;
   }
 
   async readFile(name: string): Promise<Uint8Array> {
-    return await this.bindings.copyFileToBuffer(name);
+    return await this.bindings.copyFileToBuffer(this.filePath(name));
   }
 
   async insertArrow(table: string, ipc: Uint8Array, create: boolean): Promise<void> {
@@ -95,6 +121,14 @@ export class WasmDb implements Db {
       await this.bindings.insertArrowFromIPCStream(this.conn, ipc, { name: table, create });
     } catch (e) {
       throw fromDuckDBError(e);
+    }
+  }
+
+  async tableNames(sql: string): Promise<string[]> {
+    try {
+      return [...(await this.bindings.getTableNames(this.conn, sql))];
+    } catch (e) {
+      throw fromDuckDBError(wasmErrorMessage(e), sql);
     }
   }
 
@@ -113,3 +147,28 @@ function isAsync(b: WasmBindings): b is WasmBindings & AsyncDuckDB {
   return typeof (b as Partial<AsyncDuckDB>).connectInternal === 'function';
 }
 
+
+/** `getTableNames` throws DuckDB's JSON error object as its message; turn it into `Type Error: …`. */
+function wasmErrorMessage(e: unknown): unknown {
+  if (!(e instanceof Error)) return e;
+  try {
+    const parsed = JSON.parse(e.message) as { exception_type?: string; exception_message?: string };
+    if (parsed.exception_type && parsed.exception_message) {
+      return new Error(`${parsed.exception_type} Error: ${parsed.exception_message}`);
+    }
+  } catch {
+    // not JSON: keep the message as it is
+  }
+  return e;
+}
+
+function concatBytes(parts: Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0];
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.byteLength;
+  }
+  return out;
+}

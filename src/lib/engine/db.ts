@@ -28,6 +28,12 @@ export interface Db {
   insertArrow?(table: string, ipc: Uint8Array, create: boolean): Promise<void>;
   /** Whether `read_parquet` / `read_json` work (native only; WASM has no such extensions offline). */
   readonly hasFileReaders: boolean;
+  /**
+   * The tables and views a query reads, from DuckDB (CTE names excluded). DuckDB binds the query
+   * to answer: when it cannot (syntax error, a missing table in a join) it throws (WASM) or
+   * returns nothing (native).
+   */
+  tableNames?(sql: string): Promise<string[]>;
   /** Interrupts the running statement, if any. */
   cancel(): Promise<void>;
   close(): Promise<void>;

@@ -1,0 +1,72 @@
+import { parseArgs } from 'node:util';
+
+/** The usage text printed by `--help` and after an argument error. */
+export const USAGE = `Usage: seglab run NOTEBOOK.json [--data NAME=PATH]... [--out DIR] [--engine wasm|native]
+
+Runs a seglab notebook without a browser: loads its data sources, runs its cells in order with
+the same engine code as the app, and writes every cell result as DIR/<cell-id>.csv plus a report
+DIR/run.json.
+
+Options:
+  --data NAME=PATH       read the source named NAME from PATH instead of the path in the
+                         notebook (relative to the current directory); repeatable
+  --out DIR              output directory (default: ./out)
+  --engine wasm|native   wasm: DuckDB-WASM, the browser's engine (default)
+                         native: native DuckDB, for data larger than a browser can hold
+  -h, --help             show this help
+
+Exit status: 0 when every source and cell ran, 1 when one failed (stderr names it and why),
+2 for bad arguments or an invalid notebook.
+`;
+
+/** Parsed command line of `seglab run`. */
+export interface RunArgs {
+  command: 'run';
+  notebook: string;
+  data: Map<string, string>;
+  out: string;
+  engine: 'wasm' | 'native';
+}
+
+/** The outcome of parsing: run, print help, or a usage error. */
+export type ParsedArgs = RunArgs | { command: 'help' } | { command: 'error'; message: string };
+
+/**
+ * Parses `seglab` arguments (without `node` and the script path). Pure.
+ * @param argv e.g. `['run', 'nb.json', '--engine', 'native']`
+ */
+export function parseCliArgs(argv: readonly string[]): ParsedArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        data: { type: 'string', multiple: true },
+        out: { type: 'string' },
+        engine: { type: 'string' },
+        help: { type: 'boolean', short: 'h' }
+      }
+    });
+  } catch (e) {
+    return { command: 'error', message: (e as Error).message };
+  }
+  const { values, positionals } = parsed;
+  if (values.help || positionals.length === 0 || positionals[0] === 'help') return { command: 'help' };
+  const [command, notebook, ...rest] = positionals;
+  if (command !== 'run') return { command: 'error', message: `unknown command "${command}" (expected "run")` };
+  if (!notebook) return { command: 'error', message: 'missing the notebook file: seglab run NOTEBOOK.json' };
+  if (rest.length) return { command: 'error', message: `unexpected argument "${rest[0]}"` };
+  const engine = values.engine ?? 'wasm';
+  if (engine !== 'wasm' && engine !== 'native') {
+    return { command: 'error', message: `--engine must be "wasm" or "native", not "${engine}"` };
+  }
+  const data = new Map<string, string>();
+  for (const d of values.data ?? []) {
+    const eq = d.indexOf('=');
+    if (eq <= 0 || eq === d.length - 1) return { command: 'error', message: `--data expects NAME=PATH, got "${d}"` };
+    data.set(d.slice(0, eq), d.slice(eq + 1));
+  }
+  return { command: 'run', notebook, data, out: values.out ?? 'out', engine };
+}

@@ -1,0 +1,223 @@
+import { cellDependencies, skipReason, sqlWords, type CellDeps, type RunStatus } from '../notebook/graph';
+import type { Cell, Notebook, Source, SqlCell } from '../notebook/model';
+import { ident, lit, sql } from '../sql/quote';
+import type { LoadOptions, TableInfo } from './api';
+import type { Engine } from './engine';
+import { EngineError, type EngineErrorCode } from './errors';
+import type { ByteSource } from './source';
+
+/** How loading one source ended. */
+export interface SourceRun {
+  name: string;
+  status: RunStatus;
+  rows: number | null;
+  ms: number;
+  /** Why it failed. */
+  error?: string;
+  code?: EngineErrorCode;
+  /** The loaded table (columns, conversions, warnings) when it succeeded. */
+  table?: TableInfo;
+}
+
+/** How one cell ended. */
+export interface CellRun {
+  id: string;
+  name?: string;
+  kind: Cell['kind'];
+  status: RunStatus;
+  /** Rows in the result; `null` for cells without one (Markdown, failed, skipped). */
+  rows: number | null;
+  ms: number;
+  /** Why it failed (DuckDB's first line) or why it was skipped. */
+  error?: string;
+  code?: EngineErrorCode;
+  /** 1-based position of a SQL error inside the cell's own text. */
+  line?: number;
+  column?: number;
+  /** The view holding the cell's result (its name, or a hidden one for an unnamed cell). */
+  table?: string;
+  /** What the cell reads: sources by name, cells by id. */
+  deps?: CellDeps;
+}
+
+/** The outcome of a whole run. */
+export interface NotebookRun {
+  ok: boolean;
+  sources: SourceRun[];
+  cells: CellRun[];
+  ms: number;
+}
+
+/** How a run reaches files and hands out results; the browser and the CLI differ only here. */
+export interface RunNotebookOptions {
+  /** Opens a source's file (a `File` in the browser, a path in Node). */
+  openSource(source: Source): ByteSource | Promise<ByteSource>;
+  /**
+   * Reads a cell's result once its view exists, e.g. writes it as CSV or fetches a preview, and
+   * reports the row count. Default: counts the rows. A throw marks the cell failed.
+   */
+  consume?(table: string, cell: SqlCell): Promise<{ rows: number }>;
+  onSource?(run: SourceRun): void;
+  onCell?(run: CellRun): void;
+  /** Aborting skips the cells not yet started. */
+  signal?: AbortSignal;
+}
+
+/** The prefix of the hidden views that hold unnamed cells' results. */
+export const CELL_VIEW_PREFIX = '__seglab_cell_';
+
+/**
+ * The view a SQL cell's result is read from.
+ * @param cell the cell
+ */
+export function cellView(cell: SqlCell): string {
+  return cell.name ?? `${CELL_VIEW_PREFIX}${cell.id}`;
+}
+
+/**
+ * Runs a notebook on an engine: loads the sources as tables named after them, then runs the SQL
+ * cells in document order. A named cell becomes a view (`CREATE OR REPLACE VIEW name AS …`) that
+ * later cells can read; an unnamed one a hidden temp view. A cell whose source or upstream cell
+ * failed is skipped with the reason; independent cells still run. Never throws for a failing cell.
+ * @param engine the engine (any backend)
+ * @param notebook a validated notebook
+ * @param options file access, result handling, progress callbacks
+ */
+export async function runNotebook(engine: Engine, notebook: Notebook, options: RunNotebookOptions): Promise<NotebookRun> {
+  const started = now();
+  const consume = options.consume ?? ((table: string) => countRows(engine, table));
+  if (notebook.settings?.referenceDate) {
+    await engine.db.exec(String(sql`SET VARIABLE reference_date = CAST(${lit(notebook.settings.referenceDate)} AS DATE)`));
+  }
+
+  const sources: SourceRun[] = [];
+  for (const source of notebook.sources) {
+    const run = await loadSource(engine, source, options);
+    sources.push(run);
+    options.onSource?.(run);
+  }
+
+  // DuckDB binds a query to list its tables, so each cell is asked right before it runs, when
+  // every upstream view that succeeded exists.
+  const reads = new Map<string, readonly string[]>();
+  const sourceStatus = new Map(sources.map((s) => [s.name, s.status]));
+  const cellStatus = new Map<string, RunStatus>();
+  const labels = new Map(notebook.cells.map((c) => [c.id, (c.kind === 'sql' && c.name) || c.id]));
+
+  const cells: CellRun[] = [];
+  for (const cell of notebook.cells) {
+    let run: CellRun;
+    if (cell.kind !== 'sql') {
+      run = { id: cell.id, kind: cell.kind, status: 'ok', rows: null, ms: 0 };
+    } else {
+      reads.set(cell.id, await tablesRead(engine, cell.sql));
+      const cellDeps = cellDependencies(notebook, (c) => reads.get(c.id) ?? []).get(cell.id) ?? { sources: [], cells: [] };
+      const reason = options.signal?.aborted
+        ? 'the run was cancelled'
+        : skipReason(cellDeps, sourceStatus, cellStatus, (id) => labels.get(id) ?? id);
+      run = reason
+        ? { ...base(cell, cellDeps), status: 'skipped', rows: null, ms: 0, error: reason }
+        : await runSqlCell(engine, cell, cellDeps, consume);
+      cellStatus.set(cell.id, run.status);
+    }
+    cells.push(run);
+    options.onCell?.(run);
+  }
+
+  const ok = sources.every((s) => s.status === 'ok') && cells.every((c) => c.status === 'ok');
+  return { ok, sources, cells, ms: Math.round(now() - started) };
+}
+
+async function loadSource(engine: Engine, source: Source, options: RunNotebookOptions): Promise<SourceRun> {
+  const started = now();
+  try {
+    if (engine.tables().some((t) => t.name === source.name)) await engine.dropTable(source.name);
+    const file = await options.openSource(source);
+    const load: LoadOptions = { ...source.options, table: source.name };
+    if (source.format) load.format = source.format;
+    const table = await engine.load(file, load);
+    if (table.name !== source.name) {
+      await engine.dropTable(table.name);
+      throw new EngineError({ code: 'SQL_BIND', message: `A table or view named "${source.name}" exists already.` });
+    }
+    return { name: source.name, status: 'ok', rows: table.rows, ms: elapsed(started), table };
+  } catch (e) {
+    const err = asEngineError(e);
+    return { name: source.name, status: 'error', rows: null, ms: elapsed(started), error: err.message, code: err.code };
+  }
+}
+
+async function runSqlCell(
+  engine: Engine,
+  cell: SqlCell,
+  deps: CellDeps,
+  consume: (table: string, cell: SqlCell) => Promise<{ rows: number }>
+): Promise<CellRun> {
+  const started = now();
+  const view = cellView(cell);
+  const create = cell.name
+    ? sql`CREATE OR REPLACE VIEW ${ident(view)} AS`
+    : sql`CREATE OR REPLACE TEMP VIEW ${ident(view)} AS`;
+  try {
+    // The cell's SQL is the user's own query: it goes in verbatim, on its own line so error
+    // positions map back to the cell (line - 1).
+    await engine.db.exec(`${create}\n${cellQuery(cell.sql)}\n`);
+    const { rows } = await consume(view, cell);
+    return { ...base(cell, deps), status: 'ok', rows, ms: elapsed(started), table: view };
+  } catch (e) {
+    const err = asEngineError(e);
+    const run: CellRun = { ...base(cell, deps), status: 'error', rows: null, ms: elapsed(started), error: err.message, code: err.code };
+    if (err.line !== undefined && err.line > 1 && err.sql?.startsWith(String(create))) {
+      run.line = err.line - 1;
+      run.column = err.column;
+    }
+    return run;
+  }
+}
+
+/**
+ * The tables a query reads, by DuckDB when the backend offers it, else by the conservative word
+ * scan. DuckDB binds the query to answer, so it fails (WASM) or answers nothing (native) when a
+ * table it reads is missing, e.g. because the cell that makes it failed: the word scan covers that.
+ * @param engine the engine
+ * @param text the cell's SQL
+ */
+async function tablesRead(engine: Engine, text: string): Promise<readonly string[]> {
+  if (engine.db.tableNames) {
+    try {
+      const names = await engine.db.tableNames(cellQuery(text));
+      if (names.length) return names;
+    } catch {
+      // Fall back to the word scan; the cell reports its own error when it runs.
+    }
+  }
+  return sqlWords(text);
+}
+
+function cellQuery(text: string): string {
+  return text.replace(/[\s;]+$/, '');
+}
+
+async function countRows(engine: Engine, table: string): Promise<{ rows: number }> {
+  const [{ n }] = await engine.db.rows<{ n: number }>(String(sql`SELECT count(*) AS n FROM ${ident(table)}`));
+  return { rows: n };
+}
+
+function base(cell: SqlCell, deps: CellDeps): Pick<CellRun, 'id' | 'name' | 'kind' | 'deps'> {
+  const out: Pick<CellRun, 'id' | 'name' | 'kind' | 'deps'> = { id: cell.id, kind: 'sql', deps };
+  if (cell.name) out.name = cell.name;
+  return out;
+}
+
+function asEngineError(e: unknown): EngineError {
+  if (e instanceof EngineError) return e;
+  return new EngineError({ code: 'INTERNAL', message: e instanceof Error ? e.message : String(e) }, { cause: e });
+}
+
+function now(): number {
+  return performance.now();
+}
+
+function elapsed(started: number): number {
+  return Math.round(now() - started);
+}

@@ -1,0 +1,133 @@
+import type { Notebook, SqlCell } from './model';
+
+/** What one SQL cell reads: source tables (by name) and earlier named cells (by id). */
+export interface CellDeps {
+  sources: string[];
+  cells: string[];
+}
+
+/** How a source or a cell ended in a run. */
+export type RunStatus = 'ok' | 'error' | 'skipped';
+
+/**
+ * The cells that run, in the order they run: document order, SQL cells only (Markdown has no
+ * result).
+ * @param notebook the document
+ */
+export function runOrder(notebook: Notebook): SqlCell[] {
+  return notebook.cells.filter((c): c is SqlCell => c.kind === 'sql');
+}
+
+/**
+ * Works out what each SQL cell depends on from the table names its SQL reads. A name counts when
+ * it is a source or a named cell *above* this one (compared case-insensitively, as DuckDB does);
+ * anything else (tables made by the SQL itself, later cells) is not a dependency.
+ * @param notebook the document
+ * @param reads the table names a cell's SQL reads (from DuckDB's parser, or `sqlWords` as a fallback)
+ */
+export function cellDependencies(notebook: Notebook, reads: (cell: SqlCell) => readonly string[]): Map<string, CellDeps> {
+  const sources = new Map(notebook.sources.map((s) => [s.name.toLowerCase(), s.name]));
+  const views = new Map<string, string>();
+  const out = new Map<string, CellDeps>();
+  for (const cell of runOrder(notebook)) {
+    const deps: CellDeps = { sources: [], cells: [] };
+    for (const raw of reads(cell)) {
+      const name = raw.toLowerCase();
+      const source = sources.get(name);
+      const view = views.get(name);
+      if (source !== undefined && !deps.sources.includes(source)) deps.sources.push(source);
+      if (view !== undefined && !deps.cells.includes(view)) deps.cells.push(view);
+    }
+    out.set(cell.id, deps);
+    if (cell.name) views.set(cell.name.toLowerCase(), cell.id);
+  }
+  return out;
+}
+
+/**
+ * Why a cell must be skipped: the first of its dependencies that failed or was skipped, or
+ * `undefined` when it may run.
+ * @param deps what the cell reads
+ * @param sourceStatus how each source's load ended, by source name
+ * @param cellStatus how each earlier cell ended, by id
+ * @param label how to name a cell in the message (its name, else its id)
+ */
+export function skipReason(
+  deps: CellDeps,
+  sourceStatus: ReadonlyMap<string, RunStatus>,
+  cellStatus: ReadonlyMap<string, RunStatus>,
+  label: (cellId: string) => string = (id) => id
+): string | undefined {
+  for (const name of deps.sources) {
+    const status = sourceStatus.get(name);
+    if (status && status !== 'ok') return `depends on source "${name}", which could not be loaded`;
+  }
+  for (const id of deps.cells) {
+    const status = cellStatus.get(id);
+    if (status === 'error') return `depends on cell "${label(id)}", which failed`;
+    if (status === 'skipped') return `depends on cell "${label(id)}", which was skipped`;
+  }
+  return undefined;
+}
+
+/**
+ * Every cell that reads `cellId`, directly or through other cells, in document order.
+ * @param deps the result of `cellDependencies`
+ * @param cellId the cell that changed or failed
+ */
+export function dependants(deps: ReadonlyMap<string, CellDeps>, cellId: string): string[] {
+  const hit = new Set([cellId]);
+  const out: string[] = [];
+  for (const [id, d] of deps) {
+    if (d.cells.some((c) => hit.has(c))) {
+      hit.add(id);
+      out.push(id);
+    }
+  }
+  return out;
+}
+
+/**
+ * The identifiers in a SQL text, outside comments and string literals: unquoted words and
+ * `"quoted"` names. A conservative stand-in for DuckDB's table-name extraction when the engine
+ * cannot parse the text (e.g. a syntax error): it may report column names too, so only use it
+ * intersected with known table names.
+ * @param text SQL
+ */
+export function sqlWords(text: string): string[] {
+  const words: string[] = [];
+  let i = 0;
+  while (i < text.length) {
+    const ch = text[i];
+    if (ch === '-' && text[i + 1] === '-') {
+      const end = text.indexOf('\n', i);
+      i = end < 0 ? text.length : end + 1;
+    } else if (ch === '/' && text[i + 1] === '*') {
+      const end = text.indexOf('*/', i + 2);
+      i = end < 0 ? text.length : end + 2;
+    } else if (ch === "'") {
+      i = closing(text, i, "'");
+    } else if (ch === '"') {
+      const end = closing(text, i, '"');
+      words.push(text.slice(i + 1, end - 1).replaceAll('""', '"'));
+      i = end;
+    } else if (/[\p{L}_]/u.test(ch)) {
+      let j = i + 1;
+      while (j < text.length && /[\p{L}\p{N}_$]/u.test(text[j])) j++;
+      words.push(text.slice(i, j));
+      i = j;
+    } else i++;
+  }
+  return words;
+}
+
+function closing(text: string, start: number, quote: string): number {
+  let i = start + 1;
+  while (i < text.length) {
+    if (text[i] === quote) {
+      if (text[i + 1] === quote) i += 2;
+      else return i + 1;
+    } else i++;
+  }
+  return text.length;
+}

@@ -1,0 +1,110 @@
+/**
+ * The notebook document model: a versioned JSON document with data sources and an ordered list
+ * of cells. Pure types and constants; no engine, no I/O. See docs/notebook-format.md.
+ */
+
+/** The value of `format` in every notebook file. */
+export const NOTEBOOK_FORMAT = 'seglab-notebook';
+
+/** The newest format version this code reads and the one it writes. */
+export const NOTEBOOK_VERSION = 1;
+
+/** File formats a source may force (the same as the engine's `FileFormat`). */
+export const SOURCE_FORMATS = ['csv', 'parquet', 'json', 'ndjson', 'xlsx', 'arrow'] as const;
+/** A file format a source may force. */
+export type SourceFormat = (typeof SOURCE_FORMATS)[number];
+
+/** Cell kinds this version knows. Later versions add `chart`, `segment`, `rfm`, `cluster`, `lookalike`. */
+export const CELL_KINDS = ['sql', 'markdown'] as const;
+/** The `kind` of any cell this version knows. */
+export type CellKind = Cell['kind'];
+
+/** CSV dialect overrides; the same shape as the engine's `CsvOptions`. */
+export interface SourceCsvOptions {
+  delimiter?: string;
+  quote?: string;
+  header?: boolean;
+  encoding?: 'utf-8' | 'windows-1252';
+  numberLocale?: 'de' | 'en';
+  dateFormat?: string;
+  columnTypes?: Record<string, string>;
+}
+
+/** How a source is read; the `LoadOptions` fields that make sense in a saved document. */
+export interface SourceOptions {
+  csv?: SourceCsvOptions;
+  sheet?: string;
+  columns?: string[];
+  sampleRows?: number;
+}
+
+/** A data file that becomes a table named `name`. */
+export interface Source {
+  /** Table name (any characters; always quoted in SQL). Unique among sources and named cells. */
+  name: string;
+  /** Path relative to the notebook file (or absolute). */
+  path: string;
+  format?: SourceFormat;
+  options?: SourceOptions;
+}
+
+interface CellBase {
+  /** Stable, unique id: letters, digits, `_` and `-` (it names the cell's CSV file). */
+  id: string;
+  collapsed?: boolean;
+}
+
+/** A SQL query. With a `name`, its result becomes a view later cells can query. */
+export interface SqlCell extends CellBase {
+  kind: 'sql';
+  name?: string;
+  sql: string;
+}
+
+/** Markdown prose between the queries. */
+export interface MarkdownCell extends CellBase {
+  kind: 'markdown';
+  text: string;
+}
+
+/** One notebook cell, discriminated by `kind`. */
+export type Cell = SqlCell | MarkdownCell;
+
+export interface NotebookSettings {
+  /** Language of labels and number formats. */
+  locale?: 'de' | 'en';
+  /** The "today" of the analysis (`YYYY-MM-DD`), e.g. for recency. */
+  referenceDate?: string;
+}
+
+/** A whole notebook document. */
+export interface Notebook {
+  format: typeof NOTEBOOK_FORMAT;
+  version: typeof NOTEBOOK_VERSION;
+  title: string;
+  sources: Source[];
+  cells: Cell[];
+  settings?: NotebookSettings;
+}
+
+/** Pattern every cell id matches. */
+export const CELL_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** Longest table name (source or named cell) DuckDB handles comfortably. */
+export const MAX_NAME_LENGTH = 63;
+
+/**
+ * The table a cell's result can be read from: its view name when named, else nothing.
+ * @param cell the cell
+ */
+export function cellTableName(cell: Cell): string | undefined {
+  return cell.kind === 'sql' ? cell.name : undefined;
+}
+
+/**
+ * A new, empty notebook.
+ * @param title shown at the top
+ */
+export function emptyNotebook(title: string): Notebook {
+  return { format: NOTEBOOK_FORMAT, version: NOTEBOOK_VERSION, title, sources: [], cells: [] };
+}

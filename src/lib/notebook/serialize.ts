@@ -1,0 +1,53 @@
+import type { Cell, Notebook, Source, SourceOptions } from './model';
+
+/**
+ * Writes a notebook as canonical JSON: fixed key order, two-space indent, absent optional fields
+ * left out, a final newline. `parseNotebook(serializeNotebook(nb))` gives `nb` back, and a
+ * canonical file is written back byte for byte, so saved notebooks diff well.
+ * @param notebook a valid notebook
+ */
+export function serializeNotebook(notebook: Notebook): string {
+  const doc: Record<string, unknown> = {
+    format: notebook.format,
+    version: notebook.version,
+    title: notebook.title
+  };
+  if (notebook.settings && Object.keys(notebook.settings).length) {
+    doc.settings = pick(notebook.settings, ['locale', 'referenceDate']);
+  }
+  doc.sources = notebook.sources.map(source);
+  doc.cells = notebook.cells.map(cell);
+  return `${JSON.stringify(doc, null, 2)}\n`;
+}
+
+function source(s: Source): Record<string, unknown> {
+  const out = pick(s, ['name', 'path', 'format']);
+  if (s.options) out.options = options(s.options);
+  return out;
+}
+
+function options(o: SourceOptions): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (o.csv) {
+    const csv = pick(o.csv, ['delimiter', 'quote', 'header', 'encoding', 'numberLocale', 'dateFormat']);
+    if (o.csv.columnTypes) csv.columnTypes = { ...o.csv.columnTypes };
+    out.csv = csv;
+  }
+  Object.assign(out, pick(o, ['sheet', 'columns', 'sampleRows']));
+  return out;
+}
+
+function cell(c: Cell): Record<string, unknown> {
+  switch (c.kind) {
+    case 'sql':
+      return pick(c, ['id', 'kind', 'name', 'collapsed', 'sql']);
+    case 'markdown':
+      return pick(c, ['id', 'kind', 'collapsed', 'text']);
+  }
+}
+
+function pick<T extends object, K extends keyof T>(value: T, keys: readonly K[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of keys) if (value[k] !== undefined) out[k as string] = value[k];
+  return out;
+}
