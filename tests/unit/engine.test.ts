@@ -29,8 +29,16 @@ describe('Engine', () => {
   });
 
   it('marks SQL errors with line and column', async () => {
-    const err = await engine.query('SELECT 1,\n  nope FROM').catch((e) => e);
+    const err = await engine.query('SELECT 1,\n  2 FROM').catch((e) => e);
     expect(err).toMatchObject({ code: 'SQL_PARSE' });
     expect(err.line).toBe(2);
+  });
+});
+
+describe('fromDuckDBError', () => {
+  it('takes the position from the caret under LINE n', async () => {
+    const engine = await openTestEngine();
+    const err = await engine.query('SELECT 1,\n  nope(2)').catch((e) => e);
+    expect(err).toMatchObject({ code: 'SQL_BIND', line: 2, column: 3 });
   });
 });

@@ -86,8 +86,10 @@ export type PiiKind = 'email' | 'phone' | 'iban' | 'name' | 'street' | 'birthdat
 
 export interface PiiFlag {
   kind: PiiKind;
-  /** Why: `column name "E-Mail"`, `97 % of 1,000 sampled values match an e-mail pattern`. */
+  /** Why: `column name "E-Mail"`, `48 of 50 sampled values look like e-mail addresses`. */
   evidence: string;
+  /** True for quasi-identifiers (postcode, birthdate): personal only in combination with other columns. */
+  quasi?: boolean;
 }
 
 export interface ColumnProfile {
@@ -95,7 +97,7 @@ export interface ColumnProfile {
   type: string;
   kind: 'number' | 'date' | 'string' | 'boolean' | 'other';
   nullShare: number;
-  /** Approximate distinct count (HyperLogLog). */
+  /** Distinct non-null values (exact: counted by the same GROUP BY that finds the top values). */
   distinct: number;
   min: number | string | null;
   max: number | string | null;
@@ -103,6 +105,8 @@ export interface ColumnProfile {
   top: { value: string | null; count: number }[];
   /** Histogram bins for numbers and dates; empty for strings (use `top`). */
   bins: { x0: number | string; x1: number | string; count: number }[];
+  /** Numbers: NaN and ±Infinity values, left out of min / max / mean / bins (absent when none). */
+  nonFinite?: number;
   pii?: PiiFlag;
 }
 
@@ -124,8 +128,14 @@ export interface EngineInfo {
 export type ProgressFn = (p: LoadProgress) => void;
 
 /** The worker's API, exposed with Comlink. Coarse methods; results cross as bytes. */
+export interface InitOptions {
+  /** Memory the engine may use for tables (default 2 GiB, the safe part of the wasm32 heap); lower it to rehearse a small device. */
+  memoryBudgetBytes?: number;
+}
+
 export interface EngineApi {
-  init(): Promise<EngineInfo>;
+  /** Starts DuckDB once (later calls share the same start) and reports what runs. */
+  init(options?: InitOptions): Promise<EngineInfo>;
   /** Sniffs a file and estimates its in-memory size without loading it. */
   inspect(file: File, options?: LoadOptions): Promise<LoadEstimate>;
   /** Loads a file as one table. Rejects with an `EngineError` naming the file; other tables stay. */

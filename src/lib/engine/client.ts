@@ -1,5 +1,5 @@
 import * as Comlink from 'comlink';
-import type { EngineApi, LoadOptions, LoadProgress, TableInfo } from './api';
+import type { EngineApi, EngineInfo, InitOptions, LoadOptions, LoadProgress, TableInfo } from './api';
 import { EngineError } from './errors';
 import './transfer';
 
@@ -21,6 +21,7 @@ export class EngineClient {
   #died!: Promise<never>;
   #kill!: (e: EngineError) => void;
   #loaded = new Map<string, LoadedFile>();
+  #init: InitOptions = {};
 
   /**
    * @param createWorker makes a new engine worker (`new Worker(new URL('./worker.ts', …))`)
@@ -51,6 +52,7 @@ export class EngineClient {
     this.#kill(new EngineError({ code: 'ENGINE_DIED', message: `The engine stopped and was restarted (${reason}).` }));
     this.#worker.terminate();
     this.#spawn();
+    await this.init(this.#init).catch(() => undefined);
     const reloaded: TableInfo[] = [];
     const failed: string[] = [];
     for (const [name, { file, options }] of this.#loaded) {
@@ -62,6 +64,15 @@ export class EngineClient {
       }
     }
     this.onRestart(reason, reloaded, failed);
+  }
+
+  /**
+   * Starts the engine (again after a restart, with the same options).
+   * @param options memory budget
+   */
+  init(options: InitOptions = {}): Promise<EngineInfo> {
+    this.#init = options;
+    return this.call((api) => api.init(options));
   }
 
   /**

@@ -28,7 +28,7 @@ export class Engine {
   constructor(
     readonly db: Db,
     readonly memoryLimitBytes: number,
-    readonly bundle = db.kind
+    readonly bundle: string = db.kind
   ) {}
 
   /** Facts about the running engine. */

@@ -69,6 +69,7 @@ export function fromDuckDBError(cause: unknown, sql?: string): EngineError {
 function errorPosition(message: string, sql: string): { line: number; column: number } | undefined {
   const m = /at position (\d+)/.exec(message) ?? /character (\d+)/.exec(message);
   if (m) return offsetToLineColumn(sql, Number(m[1]));
+  if (/at end of input/.test(message)) return offsetToLineColumn(sql, sql.trimEnd().length);
   const lines = message.split('\n');
   const i = lines.findIndex((l) => /^LINE (\d+):/.test(l));
   if (i >= 0 && lines[i + 1] !== undefined) {

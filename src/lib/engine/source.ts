@@ -11,6 +11,8 @@ export interface ByteSource {
   read(start: number, end: number): Promise<Uint8Array>;
   /** The underlying browser `File`, when there is one (lets DuckDB-WASM read it lazily). */
   readonly file?: File;
+  /** Absolute path on disk, when there is one (Node): native DuckDB reads it directly. */
+  readonly path?: string;
 }
 
 /**

@@ -13,9 +13,13 @@ interface Thrown {
  * `EngineError` fields (code, file, sql, position) across the worker boundary. Imported by both
  * `worker.ts` and `client.ts`.
  */
+// Comlink 4.4.2 does not export its `throwMarker` symbol; find it by its description instead.
+const isThrown = (value: object): boolean =>
+  Object.getOwnPropertySymbols(value).some((s) => s.description === 'Comlink.thrown');
+
 Comlink.transferHandlers.set('throw', {
   canHandle: (value: unknown): value is { value: unknown } =>
-    typeof value === 'object' && value !== null && Comlink.throwMarker in value,
+    typeof value === 'object' && value !== null && isThrown(value),
   serialize(thrown: { value: unknown }): [Thrown, Transferable[]] {
     const e = thrown.value;
     if (e instanceof EngineError) return [{ engine: e.toJSON(), message: e.message, name: e.name }, []];

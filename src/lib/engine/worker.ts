@@ -4,7 +4,7 @@ import ehWasm from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url';
 import mvpWasm from '@duckdb/duckdb-wasm/dist/duckdb-mvp.wasm?url';
 import ehWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js?url';
 import mvpWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-mvp.worker.js?url';
-import type { EngineApi, EngineInfo, LoadOptions, ProgressFn } from './api';
+import type { EngineApi, EngineInfo, InitOptions, LoadOptions, ProgressFn } from './api';
 import { WasmDb } from './db-wasm';
 import { Engine } from './engine';
 import { EngineError } from './errors';
@@ -16,7 +16,7 @@ const WASM_MEMORY_BUDGET = 2 * 1024 ** 3;
 
 let ready: Promise<Engine> | null = null;
 
-async function start(): Promise<Engine> {
+async function start(budget: number): Promise<Engine> {
   const bundle = await duckdb.selectBundle({
     mvp: { mainModule: mvpWasm, mainWorker: mvpWorker },
     eh: { mainModule: ehWasm, mainWorker: ehWorker }
@@ -34,17 +34,17 @@ async function start(): Promise<Engine> {
   const conn = await db.connectInternal();
   const wasm = await WasmDb.open(db, conn);
   const bundleName = bundle.mainModule.includes('-eh') ? 'wasm-eh' : 'wasm-mvp';
-  return new Engine(wasm, WASM_MEMORY_BUDGET, bundleName);
+  return new Engine(wasm, budget, bundleName);
 }
 
-function engine(): Promise<Engine> {
-  ready ??= start();
+function engine(budget = WASM_MEMORY_BUDGET): Promise<Engine> {
+  ready ??= start(Math.min(budget, WASM_MEMORY_BUDGET));
   return ready;
 }
 
 const api: EngineApi = {
-  async init(): Promise<EngineInfo> {
-    return (await engine()).info();
+  async init(options?: InitOptions): Promise<EngineInfo> {
+    return (await engine(options?.memoryBudgetBytes)).info();
   },
   async inspect(file: File, options?: LoadOptions) {
     return (await engine()).inspect(fileSource(file), options);

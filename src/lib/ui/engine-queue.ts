@@ -1,0 +1,53 @@
+import type { EngineClient } from '../engine/client';
+import { EngineError } from '../engine/errors';
+
+/** One queued engine task that can be cancelled before or while it runs. */
+export class Ticket {
+  running = false;
+  cancelled = false;
+}
+
+/**
+ * Runs engine work one task at a time, so a Cancel only ever interrupts the task it belongs to
+ * (the engine's `cancel()` stops whatever runs) and a profile never competes with a load.
+ */
+export class EngineQueue {
+  #tail: Promise<unknown> = Promise.resolve();
+
+  /** @param client the engine client */
+  constructor(readonly client: EngineClient) {}
+
+  /**
+   * Queues `fn`; if `ticket` is cancelled before its turn, `fn` never runs and the promise
+   * rejects with a `CANCELLED` error.
+   * @param fn the engine work
+   * @param ticket lets the caller cancel this task
+   * @param file the file the task is about, for the error
+   */
+  run<T>(fn: (client: EngineClient) => Promise<T>, ticket?: Ticket, file?: string): Promise<T> {
+    const task = async (): Promise<T> => {
+      if (ticket?.cancelled) throw new EngineError({ code: 'CANCELLED', message: 'Cancelled before it started.', file });
+      if (ticket) ticket.running = true;
+      try {
+        return await fn(this.client);
+      } finally {
+        if (ticket) ticket.running = false;
+      }
+    };
+    const result = this.#tail.then(task, task);
+    this.#tail = result.then(
+      () => undefined,
+      () => undefined
+    );
+    return result;
+  }
+
+  /**
+   * Cancels a task: drops it if it waits, interrupts the engine if it runs.
+   * @param ticket the task's ticket
+   */
+  async cancel(ticket: Ticket): Promise<void> {
+    ticket.cancelled = true;
+    if (ticket.running) await this.client.call((api) => api.cancel());
+  }
+}
