@@ -1,6 +1,7 @@
 import adapter from '@sveltejs/adapter-static';
 import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
 
+const outDir = process.env.BUILD_DIR ?? 'build';
 const base = (process.env.BASE_PATH ?? '').replace(/\/+$/, '');
 if (base && !base.startsWith('/')) throw new Error(`BASE_PATH must start with "/": ${base}`);
 
@@ -8,7 +9,7 @@ if (base && !base.startsWith('/')) throw new Error(`BASE_PATH must start with "/
 export default {
   preprocess: vitePreprocess(),
   kit: {
-    adapter: adapter({ pages: 'build', assets: 'build', strict: true }),
+    adapter: adapter({ pages: outDir, assets: outDir, strict: true }),
     paths: { base, relative: true },
     csp: {
       mode: 'hash',

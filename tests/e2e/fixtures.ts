@@ -1,0 +1,84 @@
+import { test as base, expect, type Page } from '@playwright/test';
+import { appendFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+
+export const ARTIFACTS = path.resolve('tests/e2e/.artifacts');
+export const REQUEST_LOG = path.join(ARTIFACTS, 'requests.jsonl');
+export const FIXTURES = path.resolve('tests/fixtures');
+
+interface Recorded {
+  test: string;
+  url: string;
+  sameOrigin: boolean;
+}
+
+/**
+ * Every test gets a page whose requests are all recorded (to `requests.jsonl`, summed up by the
+ * global teardown) and whose off-origin requests are aborted before they leave and fail the
+ * test. CSP violations reported on the console fail the test too.
+ */
+export const test = base.extend<{ offOrigin: string[] }>({
+  offOrigin: [
+    async ({ context, baseURL }, use, testInfo) => {
+      const origin = new URL(baseURL!).origin;
+      const off: string[] = [];
+      mkdirSync(ARTIFACTS, { recursive: true });
+      await context.route(
+        (url) => !isLocal(url, origin),
+        (route) => route.abort('blockedbyclient')
+      );
+      context.on('request', (req) => {
+        const url = req.url();
+        const sameOrigin = isLocal(new URL(url), origin);
+        if (!sameOrigin) off.push(url);
+        const rec: Recorded = { test: testInfo.titlePath.join(' › '), url, sameOrigin };
+        appendFileSync(REQUEST_LOG, JSON.stringify(rec) + '\n');
+      });
+      await use(off);
+      expect(off, 'requests to another origin').toEqual([]);
+    },
+    { auto: true }
+  ],
+  page: async ({ page }, use) => {
+    const violations: string[] = [];
+    page.on('console', (msg) => {
+      if (/Content.Security.Policy|Refused to (load|connect|execute|create)/i.test(msg.text())) violations.push(msg.text());
+    });
+    await use(page);
+    expect(violations, 'CSP violations').toEqual([]);
+  }
+});
+
+function isLocal(url: URL, origin: string): boolean {
+  return url.origin === origin || url.protocol === 'data:' || url.protocol === 'blob:';
+}
+
+/**
+ * Opens the app and waits until the engine is ready.
+ * @param page the page
+ * @param query optional query string, e.g. `?sample=1`
+ */
+export async function openApp(page: Page, query = ''): Promise<void> {
+  await page.goto(`./${query}`);
+  await expect(page.locator('main[data-engine]')).toHaveAttribute('data-engine', 'ready', { timeout: 60_000 });
+}
+
+/**
+ * Picks files through the file input and waits for their tables (by name) to appear.
+ * @param page the page
+ * @param files absolute paths
+ */
+export async function loadFiles(page: Page, files: string[]): Promise<void> {
+  await page.setInputFiles('input[data-testid=file-input]', files);
+}
+
+/**
+ * Saves a full-page screenshot for a person to look at (tests/e2e/.artifacts/<name>.png).
+ * @param page the page
+ * @param name file stem
+ */
+export async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+export { expect };

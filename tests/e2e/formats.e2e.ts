@@ -1,0 +1,81 @@
+import path from 'node:path';
+import { expect, FIXTURES, loadFiles, openApp, shot, test } from './fixtures';
+import type { Page } from '@playwright/test';
+
+/** Runs SQL in the SQL panel and returns the result's text rows (header excluded). */
+async function runSql(page: Page, text: string): Promise<string[][]> {
+  await page.fill('textarea[data-testid=sql-input]', text);
+  await page.click('[data-testid=run-sql]');
+  const result = page.locator('[data-testid=sql-result]');
+  await expect(result).toBeVisible();
+  return result.locator('tbody tr').evaluateAll((trs) =>
+    trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent?.trim() ?? ''))
+  );
+}
+
+test.describe('loading files', () => {
+  test('loads a German Windows-1252 CSV with umlauts, decimal commas and dd.mm.yyyy dates', async ({ page }) => {
+    await openApp(page);
+    await loadFiles(page, [path.join(FIXTURES, 'csv/kunden_de_1252.csv')]);
+    const table = page.locator('li[data-table=kunden_de_1252]');
+    await expect(table).toHaveAttribute('data-rows', '20');
+    await expect(table).toContainText('Windows-1252');
+    const types = await runSql(page, `SELECT typeof(COLUMNS(*)) FROM kunden_de_1252 LIMIT 1`);
+    expect(types[0]).toEqual(['VARCHAR', 'VARCHAR', 'VARCHAR', 'VARCHAR', 'VARCHAR', 'DOUBLE', 'BIGINT', 'DATE', 'TIMESTAMP', 'BOOLEAN']);
+    const first = await runSql(
+      page,
+      `SELECT "Kundennr", "Name", "Ort", "Umsatz €"::VARCHAR, "Letzter Kauf"::VARCHAR FROM kunden_de_1252 ORDER BY "Kundennr" LIMIT 1`
+    );
+    expect(first[0]).toEqual(['00017', 'Jürgen Müller', 'Düsseldorf', '1234.56', '2025-12-31']);
+    const totals = await runSql(page, `SELECT round(sum("Umsatz €"), 2)::VARCHAR, sum("Käufe")::VARCHAR FROM kunden_de_1252`);
+    expect(totals[0]).toEqual(['12414396.67', '1824']);
+    await shot(page, 'german-csv');
+  });
+
+  test('loads TSV, Parquet, JSON, NDJSON and Arrow files dropped at once, one table each', async ({ page }) => {
+    await openApp(page);
+    await loadFiles(page, [
+      path.join(FIXTURES, 'csv/tabs.tsv'),
+      path.join(FIXTURES, 'parquet/small.parquet'),
+      path.join(FIXTURES, 'json/customers.json'),
+      path.join(FIXTURES, 'json/events.ndjson'),
+      path.join(FIXTURES, 'arrow/small.arrow')
+    ]);
+    for (const [name, format] of [
+      ['tabs', 'csv'],
+      ['small', 'parquet'],
+      ['customers', 'json'],
+      ['events', 'ndjson'],
+      ['small_2', 'arrow']
+    ]) {
+      await expect(page.locator(`li[data-table=${name}]`)).toHaveAttribute('data-format', format);
+    }
+    await expect(page.locator('li[data-table=small]')).toHaveAttribute('data-rows', '1000');
+    await shot(page, 'formats');
+  });
+
+  test('asks which sheet of a two-sheet workbook to load', async ({ page }) => {
+    await openApp(page);
+    await loadFiles(page, [path.join(FIXTURES, 'xlsx/two_sheets.xlsx')]);
+    const dialog = page.locator('[data-testid=load-dialog]');
+    await expect(dialog).toBeVisible();
+    await expect(dialog.locator('select[data-testid=sheet-select] option')).toHaveText(['Kunden', 'Umsatz']);
+    await shot(page, 'xlsx-dialog');
+    await dialog.locator('select[data-testid=sheet-select]').selectOption('Umsatz');
+    await dialog.locator('[data-testid=load-confirm]').click();
+    await expect(page.locator('li[data-table=two_sheets]')).toHaveAttribute('data-format', 'xlsx');
+  });
+
+  test('keeps odd column names queryable and lets the user rename a table', async ({ page }) => {
+    await openApp(page);
+    await loadFiles(page, [path.join(FIXTURES, 'csv/weird_columns.csv')]);
+    const table = page.locator('li[data-table=weird_columns]');
+    await expect(table).toBeVisible();
+    const input = table.locator('input[data-testid=table-name]');
+    await input.fill('Kunden "Süd" select');
+    await input.press('Enter');
+    await expect(page.locator('li[data-table="Kunden \\"Süd\\" select"]')).toBeVisible();
+    const rows = await runSql(page, `SELECT count(*)::VARCHAR AS n FROM "Kunden ""Süd"" select"`);
+    expect(rows[0][0]).toMatch(/^[1-9]\d*$/);
+  });
+});
