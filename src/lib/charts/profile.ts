@@ -98,6 +98,8 @@ export function histogramChart(column: ProfileChartColumn, options: ProfileChart
         : { field: 'x0', type: 'quantitative', bin: 'binned', scale: { zero: false }, axis: null },
       x2: { field: 'x1' },
       y: { field: 'count', type: 'quantitative', axis: null },
+      // A ranged temporal x is not binned, so Vega-Lite would not anchor the bars at zero by itself.
+      ...(temporal ? { y2: { datum: 0 } } : {}),
       tooltip: [
         { field: 'range', type: 'nominal', title: words.range },
         { field: 'countLabel', type: 'nominal', title: words.count }

@@ -145,6 +145,8 @@ export interface EngineApi {
   /** Runs SQL and returns the result as Arrow IPC bytes (transferred). */
   query(sql: string): Promise<Uint8Array>;
   exec(sql: string): Promise<void>;
+  /** Writes a query's result as CSV with DuckDB's own writer (the runner uses the same code). */
+  exportCsv(sql: string): Promise<Uint8Array>;
   tables(): Promise<TableInfo[]>;
   renameTable(from: string, to: string): Promise<TableInfo>;
   dropTable(name: string): Promise<void>;

@@ -8,6 +8,7 @@ import type { EngineApi, EngineInfo, InitOptions, LoadOptions, ProgressFn } from
 import { WasmDb } from './db-wasm';
 import { Engine } from './engine';
 import { EngineError } from './errors';
+import { exportCsv } from './export';
 import { fileSource } from './source';
 import './transfer';
 
@@ -61,6 +62,10 @@ const api: EngineApi = {
   },
   async exec(text: string) {
     await (await engine()).db.exec(text);
+  },
+  async exportCsv(text: string) {
+    const { bytes } = await exportCsv((await engine()).db, { sql: text });
+    return Comlink.transfer(bytes, [bytes.buffer]);
   },
   async tables() {
     return (await engine()).tables();

@@ -16,6 +16,7 @@ export class SqlPanel {
   /** Milliseconds the last query took in the engine plus decoding. */
   elapsed = $state<number | null>(null);
   #ticket: Ticket | null = null;
+  #lastRun: string | null = null;
 
   /** @param queue the engine queue */
   constructor(private readonly queue: EngineQueue) {}
@@ -37,6 +38,7 @@ export class SqlPanel {
       }, ticket);
       this.result = decodeResult(bytes, SHOWN_ROWS);
       this.elapsed = performance.now() - started;
+      this.#lastRun = text;
     } catch (e) {
       const view = describeError(e);
       this.result = null;
@@ -46,6 +48,21 @@ export class SqlPanel {
     } finally {
       this.running = false;
       if (this.#ticket === ticket) this.#ticket = null;
+    }
+  }
+
+  /**
+   * Downloads the full result of the last successful query as CSV (written by DuckDB in the worker).
+   * @param save hands the bytes to the browser (an object URL and a link click in the UI)
+   */
+  async downloadCsv(save: (bytes: Uint8Array, fileName: string) => void): Promise<void> {
+    const text = this.#lastRun;
+    if (!text) return;
+    try {
+      const bytes = await this.queue.run((c) => c.call((api) => api.exportCsv(text)));
+      save(bytes, 'result.csv');
+    } catch (e) {
+      this.error = describeError(e);
     }
   }
 

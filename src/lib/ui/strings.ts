@@ -135,6 +135,7 @@ export const t = {
     run: 'Run',
     runHint: 'Ctrl+Enter',
     cancel: 'Cancel',
+    downloadCsv: 'Download CSV',
     running: 'Running…',
     resultLabel: 'Query result',
     showing: (shown: string, total: string) => `Showing ${shown} of ${total} rows`,
