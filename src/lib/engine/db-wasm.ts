@@ -14,6 +14,7 @@ export interface WasmBindings {
   copyFileToBuffer(name: string): Uint8Array | Promise<Uint8Array>;
   insertArrowFromIPCStream(conn: number, buffer: Uint8Array, options: { name: string; create?: boolean }): unknown;
   getTableNames(conn: number, text: string): string[] | Promise<string[]>;
+  insertJSONFromPath(conn: number, path: string, options: { name: string; create?: boolean }): unknown;
 }
 
 interface PendingQueries {
@@ -129,6 +130,16 @@ export class WasmDb implements Db {
       return [...(await this.bindings.getTableNames(this.conn, sql))];
     } catch (e) {
       throw fromDuckDBError(wasmErrorMessage(e), sql);
+    }
+  }
+
+  async insertJSON(table: string, fileName: string, create: boolean): Promise<void> {
+    try {
+      // No `shape` option: with `shape: 'row-array'` duckdb-wasm 1.32 fails with "Provided
+      // table/dataframe must have at least one column"; without it the shape is detected.
+      await this.bindings.insertJSONFromPath(this.conn, this.filePath(fileName), { name: table, create });
+    } catch (e) {
+      throw fromDuckDBError(e);
     }
   }
 

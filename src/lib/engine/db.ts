@@ -26,6 +26,12 @@ export interface Db {
   readFile(name: string): Promise<Uint8Array>;
   /** Appends (or creates) `table` from an Arrow IPC stream. Not available on native. */
   insertArrow?(table: string, ipc: Uint8Array, create: boolean): Promise<void>;
+  /**
+   * Creates (`create`) or appends to `table` from a registered file holding one JSON array of
+   * objects, with DuckDB-WASM's own JSON reader (no extension). Columns are the union of the keys
+   * (in alphabetical order), nested values become STRUCT / LIST. WASM only.
+   */
+  insertJSON?(table: string, fileName: string, create: boolean): Promise<void>;
   /** Whether `read_parquet` / `read_json` work (native only; WASM has no such extensions offline). */
   readonly hasFileReaders: boolean;
   /**

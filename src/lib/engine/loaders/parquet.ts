@@ -1,8 +1,221 @@
+import { parquetMetadataAsync, parquetScan, parquetSchema, type AsyncBuffer, type FileMetaData } from 'hyparquet';
+import { compressors } from 'hyparquet-compressors';
+import { ident, lit, sql } from '../../sql/quote';
+import type { LoadEstimate } from '../api';
 import { EngineError } from '../errors';
-import type { Loader } from './types';
+import type { ByteSource } from '../source';
+import { columnsToIPC, duckdbTypeName } from './arrow-build';
+import { checkCancelled, count, nativeFilePath, sampleSize, selectColumns } from './arrow-common';
+import { PARQUET_PARSERS, planParquetColumns, type ParquetColumn } from './parquet-columns';
+import type { InspectContext, Loader, LoadContext, LoadResult } from './types';
 
-// PLACEHOLDER: being written in this session; must not land as is.
-const fail = (): never => {
-  throw new EngineError({ code: 'UNSUPPORTED', message: 'parquet loader not written yet' });
+/**
+ * Parquet without any DuckDB extension: `hyparquet` (pure JS, all common codecs through
+ * `hyparquet-compressors`) decodes one row group at a time, which becomes one Arrow batch for
+ * `insertArrow`. Native DuckDB (runner) reads the file itself with `read_parquet`.
+ */
+export const parquetLoader: Loader = {
+  format: 'parquet',
+  async inspect(ctx) {
+    const meta = await readFooter(ctx.source);
+    const plan = planParquetColumns(parquetSchema(meta).children);
+    const selected = new Set(selectColumns(ctx, plan.map((c) => c.source)));
+    const columns = plan.filter((c) => selected.has(c.source));
+    const totalRows = Number(meta.num_rows);
+    const sample = sampleSize(ctx);
+    const rows = sample === null ? totalRows : Math.min(sample, totalRows);
+    const memoryBytes = Math.round(estimateBytes(meta, columns) * (totalRows ? rows / totalRows : 1));
+    const warnings = plan.filter((c) => c.skip).map((c) => c.skip!);
+    return {
+      file: ctx.source.name,
+      format: 'parquet',
+      bytes: ctx.source.size,
+      rows,
+      memoryBytes,
+      availableBytes: ctx.availableBytes,
+      fits: memoryBytes <= ctx.availableBytes,
+      columns: columns.filter((c) => !c.skip).map((c) => ({ name: c.name, type: duckdbTypeName(c.kind) })),
+      warnings
+    } satisfies LoadEstimate;
+  },
+  async load(ctx) {
+    if (ctx.db.hasFileReaders) return loadNative(ctx);
+    return loadWithHyparquet(ctx);
+  }
 };
-export const parquetLoader: Loader = { format: 'parquet', inspect: async () => fail(), load: async () => fail() };
+
+async function loadWithHyparquet(ctx: LoadContext): Promise<LoadResult> {
+  const insertArrow = ctx.db.insertArrow?.bind(ctx.db);
+  if (!insertArrow) throw new EngineError({ code: 'UNSUPPORTED', message: 'This engine cannot insert Arrow data.', file: ctx.source.name });
+  const file = asyncBuffer(ctx.source);
+  const meta = await readFooter(ctx.source);
+  const plan = planParquetColumns(parquetSchema(meta).children);
+  const selected = new Set(selectColumns(ctx, plan.map((c) => c.source)));
+  const columns = plan.filter((c) => selected.has(c.source) && !c.skip);
+  const warnings = plan.filter((c) => selected.has(c.source) && c.skip).map((c) => c.skip!);
+  if (!columns.length) throw new EngineError({ code: 'FILE_FORMAT', message: 'The Parquet file has no column that can be loaded.', file: ctx.source.name });
+  const conversions: Record<string, string> = {};
+  for (const c of columns) if (c.conversion) conversions[c.name] = c.conversion;
+
+  const scan = await parquetScan({ file, metadata: meta, columns: columns.map((c) => c.source), compressors, parsers: PARQUET_PARSERS });
+  const groups = groupRanges(meta);
+  const picks = pickRanges(groups, sampleSize(ctx), Number(meta.num_rows));
+  if (picks.note) warnings.push(picks.note);
+
+  let rows = 0;
+  let bytesRead = 0;
+  let first = true;
+  for (const pick of picks.ranges) {
+    checkCancelled(ctx);
+    const length = pick.rowEnd - pick.rowStart;
+    const data = [];
+    for (const c of columns) {
+      let values;
+      try {
+        values = await scan.readColumn({ column: c.source, rowStart: pick.rowStart, rowEnd: pick.rowEnd });
+      } catch (e) {
+        throw damaged(ctx.source, `row group ${pick.group + 1} of ${groups.length}, column "${c.source}"`, e);
+      }
+      data.push({ name: c.name, kind: c.kind, values: c.convert ? Array.from(values as ArrayLike<unknown>, c.convert) : values });
+    }
+    checkCancelled(ctx);
+    await insertArrow(ctx.table, columnsToIPC(data, length), first);
+    first = false;
+    rows += length;
+    bytesRead += groups[pick.group].compressedBytes;
+    ctx.onProgress({ phase: 'reading', bytesRead: Math.min(bytesRead, ctx.source.size), bytesTotal: ctx.source.size, rows });
+  }
+  if (first) await insertArrow(ctx.table, columnsToIPC(data0(columns), 0), true);
+  ctx.onProgress({ phase: 'finishing', bytesRead: ctx.source.size, bytesTotal: ctx.source.size, rows });
+  return { warnings, conversions };
+}
+
+function data0(columns: ParquetColumn[]) {
+  return columns.map((c) => ({ name: c.name, kind: c.kind, values: [] }));
+}
+
+async function loadNative(ctx: LoadContext): Promise<LoadResult> {
+  const meta = await readFooter(ctx.source);
+  const names = parquetSchema(meta).children.map((c) => c.element.name);
+  const selected = selectColumns(ctx, names);
+  const { path, registered } = await nativeFilePath(ctx, '.parquet');
+  const warnings: string[] = [];
+  const n = sampleSize(ctx);
+  const total = Number(meta.num_rows);
+  try {
+    const cols = ctx.options.columns?.length ? selected.map((c) => ident(c)) : [sql`*`];
+    const limit = n !== null && n < total ? sql` LIMIT ${n}` : sql``;
+    if (n !== null && n < total) warnings.push(`Loaded the first ${count(n)} of ${count(total)} rows (sample).`);
+    await ctx.db.exec(String(sql`CREATE TABLE ${ident(ctx.table)} AS SELECT ${cols} FROM read_parquet(${lit(path)})${limit}`));
+  } finally {
+    if (registered) await ctx.db.dropFile(registered);
+  }
+  ctx.onProgress({ phase: 'finishing', bytesRead: ctx.source.size, bytesTotal: ctx.source.size, rows: n !== null ? Math.min(n, total) : total });
+  return { warnings, conversions: {} };
+}
+
+/**
+ * Reads and parses the Parquet footer only.
+ * @param source the file
+ */
+async function readFooter(source: ByteSource): Promise<FileMetaData> {
+  if (source.size < 12) throw damaged(source, 'footer');
+  const tail = await source.read(source.size - 4, source.size);
+  if (String.fromCharCode(...tail) !== 'PAR1') throw damaged(source, 'footer');
+  try {
+    return await parquetMetadataAsync(asyncBuffer(source), { initialFetchSize: 64 * 1024 });
+  } catch (e) {
+    throw damaged(source, 'footer', e);
+  }
+}
+
+function damaged(source: ByteSource, where: string, cause?: unknown): EngineError {
+  const detail = cause instanceof Error ? cause.message : cause === undefined ? undefined : String(cause);
+  if (detail && /compression|codec/i.test(detail)) {
+    return new EngineError({ code: 'UNSUPPORTED', message: `The Parquet file uses a compression this app cannot read (${detail}).`, detail, file: source.name }, { cause });
+  }
+  const message =
+    where === 'footer'
+      ? 'The Parquet footer is missing or damaged (file truncated?).'
+      : `The Parquet file is damaged: ${where} could not be decoded (file truncated or corrupt?).`;
+  return new EngineError({ code: 'FILE_FORMAT', message, detail, file: source.name }, { cause });
+}
+
+/**
+ * hyparquet's `AsyncBuffer` over a `ByteSource`: it asks for the footer, then for column chunks.
+ * @param source the file
+ */
+function asyncBuffer(source: ByteSource): AsyncBuffer {
+  return {
+    byteLength: source.size,
+    async slice(start: number, end?: number): Promise<ArrayBuffer> {
+      const bytes = await source.read(start, end ?? source.size);
+      return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+    }
+  };
+}
+
+interface GroupRange {
+  rowStart: number;
+  rowEnd: number;
+  compressedBytes: number;
+}
+
+function groupRanges(meta: FileMetaData): GroupRange[] {
+  let start = 0;
+  return meta.row_groups.map((g) => {
+    const rows = Number(g.num_rows);
+    const compressedBytes = g.columns.reduce((s, c) => s + Number(c.meta_data?.total_compressed_size ?? 0n), 0);
+    const range = { rowStart: start, rowEnd: start + rows, compressedBytes };
+    start += rows;
+    return range;
+  });
+}
+
+/**
+ * The row ranges to read: every row group, or for a sample the first rows of row groups spread
+ * evenly over the file.
+ * @param groups row-group ranges
+ * @param sample wanted sample size or null
+ * @param total rows in the file
+ */
+export function pickRanges(
+  groups: readonly { rowStart: number; rowEnd: number }[],
+  sample: number | null,
+  total: number
+): { ranges: { group: number; rowStart: number; rowEnd: number }[]; note?: string } {
+  const all = groups.map((g, group) => ({ group, rowStart: g.rowStart, rowEnd: g.rowEnd })).filter((r) => r.rowEnd > r.rowStart);
+  if (sample === null || sample >= total) return { ranges: all };
+  const avg = total / Math.max(1, all.length);
+  const k = Math.min(all.length, Math.max(1, Math.ceil(sample / avg)));
+  const picked = k === all.length ? all : Array.from({ length: k }, (_, i) => all[Math.floor((i * all.length) / k)]);
+  const per = Math.ceil(sample / k);
+  let left = sample;
+  const ranges = [];
+  for (const r of picked) {
+    const take = Math.min(per, r.rowEnd - r.rowStart, left);
+    if (take <= 0) break;
+    ranges.push({ group: r.group, rowStart: r.rowStart, rowEnd: r.rowStart + take });
+    left -= take;
+  }
+  const loaded = sample - left;
+  const note =
+    ranges.length === 1
+      ? `Loaded the first ${count(loaded)} of ${count(total)} rows (sample).`
+      : `Loaded a sample of ${count(loaded)} of ${count(total)} rows: the first rows of ${ranges.length} row groups spread over the file.`;
+  return { ranges, note };
+}
+
+function estimateBytes(meta: FileMetaData, columns: ParquetColumn[]): number {
+  const rows = Number(meta.num_rows);
+  let total = 0;
+  for (const c of columns) {
+    if (c.skip) continue;
+    let uncompressed = 0;
+    for (const g of meta.row_groups) {
+      for (const cc of g.columns) if (cc.meta_data?.path_in_schema[0] === c.source) uncompressed += Number(cc.meta_data.total_uncompressed_size);
+    }
+    total += Math.max(uncompressed, rows * c.width);
+  }
+  return total;
+}
