@@ -4,8 +4,11 @@ import type { Page } from '@playwright/test';
 
 /** Runs SQL in the SQL panel and returns the result's text rows (header excluded). */
 async function runSql(page: Page, text: string): Promise<string[][]> {
+  const panel = page.locator('[data-testid=sql-panel]');
+  const runs = Number(await panel.getAttribute('data-runs'));
   await page.fill('textarea[data-testid=sql-input]', text);
   await page.click('[data-testid=run-sql]');
+  await expect(panel).toHaveAttribute('data-runs', String(runs + 1));
   const result = page.locator('[data-testid=sql-result]');
   await expect(result).toBeVisible();
   return result.locator('tbody tr').evaluateAll((trs) =>

@@ -15,8 +15,11 @@ interface SqlCell {
 }
 
 async function run(page: Page, text: string): Promise<void> {
+  const panel = page.locator('[data-testid=sql-panel]');
+  const runs = Number(await panel.getAttribute('data-runs'));
   await page.fill('textarea[data-testid=sql-input]', text);
   await page.click('[data-testid=run-sql]');
+  await expect(panel).toHaveAttribute('data-runs', String(runs + 1));
   await expect(page.locator('[data-testid=sql-result]')).toBeVisible();
   await expect(page.locator('[data-testid=run-sql]')).toBeEnabled();
 }

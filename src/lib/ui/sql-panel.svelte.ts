@@ -13,6 +13,8 @@ export class SqlPanel {
   result = $state.raw<QueryResult | null>(null);
   error = $state.raw<ErrorView | null>(null);
   cancelled = $state(false);
+  /** Finished runs (succeeded, failed or cancelled), so observers can tell a new result from an old one. */
+  runs = $state(0);
   /** Milliseconds the last query took in the engine plus decoding. */
   elapsed = $state<number | null>(null);
   #ticket: Ticket | null = null;
@@ -46,6 +48,7 @@ export class SqlPanel {
       if (view.code === 'CANCELLED' || ticket.cancelled) this.cancelled = true;
       else this.error = view;
     } finally {
+      this.runs++;
       this.running = false;
       if (this.#ticket === ticket) this.#ticket = null;
     }
