@@ -6,9 +6,10 @@ import { EngineError } from '../../src/lib/engine/errors';
 import { pickRanges } from '../../src/lib/engine/loaders/parquet';
 import type { ByteSource } from '../../src/lib/engine/source';
 import { file, openTestEngine } from './helpers/db';
+import { dataset } from './helpers/datasets';
 
 const FIXTURES = path.resolve(__dirname, '../fixtures/parquet');
-const RETAIL = '/work/shared/datasets/online_retail/online_retail.parquet';
+const RETAIL = dataset('online_retail/online_retail.parquet');
 
 function fixture(name: string): ByteSource {
   return file(name, new Uint8Array(readFileSync(path.join(FIXTURES, name))));
