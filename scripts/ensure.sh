@@ -14,7 +14,9 @@ ensure_chromium() {
 
 ensure_node_modules() {
   if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-    echo "seglab: installing npm packages (npm ci)…"
-    npm ci --no-audit --no-fund --loglevel=error
+    echo "seglab: installing npm packages from package-lock.json…"
+    # Not `npm ci`: this registry serves only the linux builds of @duckdb/node-bindings, and
+    # npm ci refuses a lock without the other platforms' optional entries; install keeps the lock.
+    npm install --no-audit --no-fund --loglevel=error
   fi
 }
