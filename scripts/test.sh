@@ -7,7 +7,7 @@ source scripts/ensure.sh
 ensure_chromium
 ensure_node_modules
 SUB_PATH="${SUB_PATH:-/tools/seglab}"
-results=test-results
+results=.reports  # not test-results/: Playwright empties that folder when it starts
 mkdir -p "$results"
 
 echo "== type check"

@@ -73,12 +73,12 @@ export async function loadFiles(page: Page, files: string[]): Promise<void> {
 }
 
 /**
- * Saves a full-page screenshot for a person to look at (tests/e2e/.artifacts/<name>.png).
+ * Saves a screenshot of the window for a person to look at (tests/e2e/.artifacts/<name>.png).
  * @param page the page
  * @param name file stem
  */
 export async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
 }
 
 export { expect };

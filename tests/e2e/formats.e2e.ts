@@ -35,6 +35,22 @@ test.describe('loading files', () => {
     await shot(page, 'german-csv');
   });
 
+  test('reloads a CSV under the same name when the user overrides the detected number format', async ({ page }) => {
+    await openApp(page);
+    await loadFiles(page, [path.join(FIXTURES, 'csv/kunden_de_1252.csv')]);
+    const table = page.locator('li[data-table=kunden_de_1252]');
+    await expect(table).toHaveAttribute('data-rows', '20');
+    await table.locator('[data-testid=csv-options-toggle]').click();
+    await expect(table.locator('select[data-testid=csv-number-locale]')).toHaveValue('de');
+    await expect(table.locator('select[data-testid=csv-encoding]')).toHaveValue('windows-1252');
+    await table.locator('select[data-testid=csv-number-locale]').selectOption('en');
+    await table.locator('[data-testid=csv-reload]').click();
+    await expect(page.locator('[data-testid=notice][data-kind=info]')).toContainText(/kunden_de_1252/);
+    const types = await runSql(page, `SELECT typeof("Umsatz €"), typeof("Letzter Kauf"), count(*) OVER () FROM kunden_de_1252 LIMIT 1`);
+    expect(types[0]).toEqual(['VARCHAR', 'DATE', '20']);
+    await shot(page, 'csv-override');
+  });
+
   test('loads TSV, Parquet, JSON, NDJSON and Arrow files dropped at once, one table each', async ({ page }) => {
     await openApp(page);
     await loadFiles(page, [

@@ -5,19 +5,9 @@
 
 export type FileFormat = 'csv' | 'parquet' | 'json' | 'ndjson' | 'xlsx' | 'arrow';
 
-/** How a CSV is read; every field is optional and overrides what the sniffer detected. */
-export interface CsvOptions {
-  delimiter?: string;
-  quote?: string;
-  header?: boolean;
-  encoding?: 'utf-8' | 'windows-1252';
-  /** `de`: `1.234,56`; `en`: `1,234.56`. */
-  numberLocale?: 'de' | 'en';
-  /** strftime-style format of date columns, e.g. `%d.%m.%Y`. */
-  dateFormat?: string;
-  /** Per-column type override, by original column name: `VARCHAR`, `DOUBLE`, `BIGINT`, `DATE`, `TIMESTAMP`, `BOOLEAN`. */
-  columnTypes?: Record<string, string>;
-}
+import type { CsvOptions } from '../notebook/model';
+
+export type { CsvOptions };
 
 export interface LoadOptions {
   /** Table name to use; derived from the file name when absent. Made unique. */

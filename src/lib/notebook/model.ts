@@ -19,20 +19,23 @@ export const CELL_KINDS = ['sql', 'markdown'] as const;
 /** The `kind` of any cell this version knows. */
 export type CellKind = Cell['kind'];
 
-/** CSV dialect overrides; the same shape as the engine's `CsvOptions`. */
-export interface SourceCsvOptions {
+/** How a CSV is read; every field is optional and overrides what the sniffer detected. Used by notebook sources and by the engine's `LoadOptions`. */
+export interface CsvOptions {
   delimiter?: string;
   quote?: string;
   header?: boolean;
   encoding?: 'utf-8' | 'windows-1252';
+  /** `de`: `1.234,56`; `en`: `1,234.56`. */
   numberLocale?: 'de' | 'en';
+  /** strftime-style format of date columns, e.g. `%d.%m.%Y`. */
   dateFormat?: string;
+  /** Per-column type override, by original column name: `VARCHAR`, `DOUBLE`, `BIGINT`, `DATE`, `TIMESTAMP`, `BOOLEAN`. */
   columnTypes?: Record<string, string>;
 }
 
 /** How a source is read; the `LoadOptions` fields that make sense in a saved document. */
 export interface SourceOptions {
-  csv?: SourceCsvOptions;
+  csv?: CsvOptions;
   sheet?: string;
   columns?: string[];
   sampleRows?: number;

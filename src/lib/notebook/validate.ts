@@ -9,7 +9,7 @@ import {
   type Notebook,
   type NotebookSettings,
   type Source,
-  type SourceCsvOptions,
+  type CsvOptions,
   type SourceOptions
 } from './model';
 
@@ -171,11 +171,11 @@ class Validator {
     return out;
   }
 
-  csvOptions(value: unknown, path: string): SourceCsvOptions | undefined {
+  csvOptions(value: unknown, path: string): CsvOptions | undefined {
     const o = this.object(value, path);
     if (!o) return undefined;
     this.known(o, path, ['delimiter', 'quote', 'header', 'encoding', 'numberLocale', 'dateFormat', 'columnTypes']);
-    const out: SourceCsvOptions = {};
+    const out: CsvOptions = {};
     for (const key of ['delimiter', 'quote', 'dateFormat'] as const) {
       if (o[key] !== undefined) {
         const s = this.string(o[key], `${path}.${key}`, true);
