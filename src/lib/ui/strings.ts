@@ -38,7 +38,7 @@ export const t = {
     cancelLabel: (file: string) => `Cancel loading ${file}`,
     progressLabel: (file: string) => `Loading ${file}`,
     bytes: (read: string, total: string) => `${read} of ${total}`,
-    rows: (n: string) => `${n} rows`,
+    rows: (n: string) => (n === '1' ? '1 row' : `${n} rows`),
     cancelled: (file: string) => `Loading ${file} was cancelled.`,
     skipped: (file: string) => `${file} was not loaded.`,
     loaded: (file: string, table: string, rows: string, seconds: string) =>
@@ -139,7 +139,7 @@ export const t = {
     running: 'Running…',
     resultLabel: 'Query result',
     showing: (shown: string, total: string) => `Showing ${shown} of ${total} rows`,
-    rows: (n: string) => `${n} rows`,
+    rows: (n: string) => (n === '1' ? '1 row' : `${n} rows`),
     elapsed: (ms: string) => `${ms} ms`,
     errorAt: (line: number, column: number) => `Line ${line}, column ${column}`,
     cancelled: 'The query was cancelled.',
