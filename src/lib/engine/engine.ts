@@ -3,6 +3,7 @@ import { tableNameFromFile, uniqueName } from '../sql/names';
 import type { EngineInfo, LoadEstimate, LoadOptions, LoadProgress, TableInfo, TableProfile } from './api';
 import type { Db } from './db';
 import { EngineError, fileError } from './errors';
+import { cancelledError } from './loaders/common';
 import { detectFormat } from './loaders/detect';
 import { LOADERS } from './loaders/index';
 import type { InspectContext } from './loaders/types';
@@ -82,7 +83,7 @@ export class Engine {
         signal: abort.signal,
         onProgress: (p) => onProgress?.({ file: source.name, ...p })
       });
-      if (abort.signal.aborted) throw cancelled(source.name);
+      if (abort.signal.aborted) throw cancelledError(source.name);
       const name = uniqueName(options.table?.trim() || tableNameFromFile(source.name), this.#tables.keys());
       await this.db.exec(String(sql`ALTER TABLE ${ident(staging)} RENAME TO ${ident(name)}`));
       const info: TableInfo = {
@@ -98,7 +99,7 @@ export class Engine {
       return info;
     } catch (e) {
       await this.db.exec(String(sql`DROP TABLE IF EXISTS ${ident(staging)}`)).catch(() => undefined);
-      if (abort.signal.aborted) throw cancelled(source.name);
+      if (abort.signal.aborted) throw cancelledError(source.name);
       throw fileError(source.name, e);
     } finally {
       if (this.#abort === abort) this.#abort = null;
@@ -188,8 +189,4 @@ export class Engine {
     if (!info) throw new EngineError({ code: 'SQL_BIND', message: `There is no table named "${name}".` });
     return info;
   }
-}
-
-function cancelled(file: string): EngineError {
-  return new EngineError({ code: 'CANCELLED', message: 'Loading was cancelled.', file });
 }

@@ -15,7 +15,7 @@ import { uniqueColumnNames } from '../../sql/names';
 import { ident, sql } from '../../sql/quote';
 import { EngineError } from '../errors';
 import type { ByteSource } from '../source';
-import { checkCancelled, count, sampleSize, selectColumns } from './arrow-common';
+import { checkCancelled, count, sampleSize, selectColumns } from './common';
 import type { InspectContext, Loader, LoadContext, LoadResult } from './types';
 
 const CHUNK = 4 * 1024 * 1024;

@@ -27,6 +27,7 @@ import {
   type DateFormatDef,
   type NumberLocale
 } from '../../sql/csv-types';
+import { checkCancelled, sampleSize } from './common';
 import { CsvChunks, type CsvChunk } from './csv-chunks';
 import type { InspectContext, LoadContext, LoadResult, Loader } from './types';
 
@@ -129,13 +130,13 @@ async function inspectCsv(ctx: InspectContext, chunkBytes: number): Promise<Load
 }
 
 async function loadCsv(ctx: LoadContext, chunkBytes: number): Promise<LoadResult> {
-  const { db, source, signal } = ctx;
+  const { db, source } = ctx;
   const id = ++sequence;
   const raw = `__seglab_csv_raw_${id}`;
   const converted = `__seglab_csv_converted_${id}`;
   const fileName = `__seglab_csv_${id}.csv`;
   const chunks = new CsvChunks(source, chunkBytes, ctx.options.csv?.encoding);
-  const sampleRows = ctx.options.sampleRows !== undefined && ctx.options.sampleRows > 0 ? Math.floor(ctx.options.sampleRows) : Infinity;
+  const sampleRows = sampleSize(ctx) ?? Infinity;
   try {
     const { plan, chunk: first } = await planCsv(ctx, chunks, raw, fileName);
     const { columns, width } = plan;
@@ -171,9 +172,9 @@ async function loadCsv(ctx: LoadContext, chunkBytes: number): Promise<LoadResult
       }
       ctx.onProgress({ phase: 'reading', bytesRead: chunk.bytesRead, bytesTotal: source.size, rows });
       if (rows >= sampleRows) break;
-      if (signal.aborted) throw cancelled();
+      checkCancelled(ctx);
       chunk = await chunks.next(plan.dialect);
-      if (signal.aborted) throw cancelled();
+      checkCancelled(ctx);
       if (chunk) await stageChunk(db, raw, fileName, chunk, plan.dialect, Math.max(width, maxFields(chunk)));
       isFirst = false;
     }
@@ -480,10 +481,6 @@ function csvError(e: unknown, firstLine: number): EngineError {
     { code: 'FILE_FORMAT', message: `The CSV could not be read at ${where}: ${reason ?? detail.split('\n')[0]}`, detail },
     { cause: e }
   );
-}
-
-function cancelled(): EngineError {
-  return new EngineError({ code: 'CANCELLED', message: 'Loading was cancelled.' });
 }
 
 function plural(n: number, word: string): string {

@@ -3,7 +3,7 @@ import type { LoadEstimate } from '../api';
 import { EngineError } from '../errors';
 import type { ByteSource } from '../source';
 import { columnsToIPC, duckdbTypeName, kindWidth } from './arrow-build';
-import { checkCancelled, count, nativeFilePath, sampleSize, selectColumns } from './arrow-common';
+import { checkCancelled, count, nativeFilePath, sampleSize, selectColumns } from './common';
 import { arrayChunks, jsonTop, ndjsonChunks, type JsonChunk } from './json-chunks';
 import { jsonErrorLine, recordsToColumns } from './json-records';
 import type { InspectContext, Loader, LoadContext, LoadResult } from './types';

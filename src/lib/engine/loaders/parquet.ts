@@ -5,7 +5,7 @@ import type { LoadEstimate } from '../api';
 import { EngineError } from '../errors';
 import type { ByteSource } from '../source';
 import { columnsToIPC, duckdbTypeName } from './arrow-build';
-import { checkCancelled, count, nativeFilePath, sampleSize, selectColumns } from './arrow-common';
+import { checkCancelled, count, nativeFilePath, sampleSize, selectColumns } from './common';
 import { PARQUET_PARSERS, planParquetColumns, type ParquetColumn } from './parquet-columns';
 import type { InspectContext, Loader, LoadContext, LoadResult } from './types';
 

@@ -4,7 +4,7 @@ import type { LoadEstimate } from '../api';
 import { EngineError } from '../errors';
 import type { ByteSource } from '../source';
 import { columnsToIPC, duckdbTypeName, type ColumnKind, type JsColumn } from './arrow-build';
-import { checkCancelled, count, sampleSize, selectColumns } from './arrow-common';
+import { checkCancelled, count, sampleSize, selectColumns } from './common';
 import type { InspectContext, Loader, LoadContext, LoadResult } from './types';
 import { readZipDirectory, readZipEntry, type ZipEntry } from './xlsx-zip';
 

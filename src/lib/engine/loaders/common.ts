@@ -1,18 +1,24 @@
 /**
- * Helpers shared by the loaders that hand DuckDB Arrow batches (Parquet, JSON, Excel, Arrow IPC):
- * cancellation, column selection, native file paths.
+ * Helpers shared by the loaders (and the engine): cancellation, column selection, native file
+ * paths, sample sizes, counts in messages.
  */
 import { EngineError } from '../errors';
 import type { InspectContext, LoadContext } from './types';
+
+/**
+ * The error a cancelled load ends with.
+ * @param file the file being loaded
+ */
+export function cancelledError(file: string): EngineError {
+  return new EngineError({ code: 'CANCELLED', message: 'Loading was cancelled.', file });
+}
 
 /**
  * Throws `CANCELLED` when the user has cancelled the load.
  * @param ctx the load context
  */
 export function checkCancelled(ctx: LoadContext): void {
-  if (ctx.signal.aborted) {
-    throw new EngineError({ code: 'CANCELLED', message: 'Loading was cancelled.', file: ctx.source.name });
-  }
+  if (ctx.signal.aborted) throw cancelledError(ctx.source.name);
 }
 
 /**
