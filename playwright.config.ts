@@ -1,7 +1,9 @@
 import { defineConfig } from '@playwright/test';
 
-const ROOT_PORT = 4173;
-const SUB_PORT = 4174;
+// E2E_PORT / E2E_BUILD_DIR let a second checkout or a helper run e2e beside a running suite.
+const ROOT_PORT = Number(process.env.E2E_PORT ?? 4173);
+const SUB_PORT = ROOT_PORT + 1;
+const ROOT_DIR = process.env.E2E_BUILD_DIR ?? 'build';
 export const SUB_PATH = '/tools/seglab';
 
 /** Built site served by a plain static server (scripts/serve.mjs): at `/` and under a sub-path. */
@@ -40,14 +42,18 @@ export default defineConfig({
   ],
   webServer: [
     {
-      command: `node scripts/serve.mjs --dir build --port ${ROOT_PORT}`,
+      command: `node scripts/serve.mjs --dir ${ROOT_DIR} --port ${ROOT_PORT}`,
       url: `http://127.0.0.1:${ROOT_PORT}/`,
       reuseExistingServer: !process.env.CI
     },
-    {
-      command: `node scripts/serve.mjs --dir build-subpath --port ${SUB_PORT} --base ${SUB_PATH}`,
-      url: `http://127.0.0.1:${SUB_PORT}${SUB_PATH}/`,
-      reuseExistingServer: !process.env.CI
-    }
+    ...(process.env.E2E_BUILD_DIR
+      ? []
+      : [
+          {
+            command: `node scripts/serve.mjs --dir build-subpath --port ${SUB_PORT} --base ${SUB_PATH}`,
+            url: `http://127.0.0.1:${SUB_PORT}${SUB_PATH}/`,
+            reuseExistingServer: !process.env.CI
+          }
+        ])
   ]
 });

@@ -216,6 +216,12 @@ function notebook(): Notebook {
           ].join('\n')
         },
         {
+          id: 'revenue_chart',
+          kind: 'chart',
+          from: 'revenue',
+          chart: { mark: 'bar', x: 'Bundesland', y: 'umsatz', aggregate: 'sum' }
+        },
+        {
           id: 'monthly',
           kind: 'sql',
           name: 'bestellungen_monat',
@@ -228,6 +234,12 @@ function notebook(): Notebook {
             'GROUP BY ALL',
             'ORDER BY monat'
           ].join('\n')
+        },
+        {
+          id: 'monthly_chart',
+          kind: 'chart',
+          from: 'monthly',
+          chart: { mark: 'line', x: 'monat', y: 'umsatz', aggregate: 'sum' }
         },
         {
           id: 'top',

@@ -117,18 +117,18 @@ async function run(args: RunArgs, cwd: string, out: (t: string) => void, err: (t
         else err(`source "${s.name}" failed: ${s.error}\n`);
       },
       onCell: (c) => {
-        if (c.kind !== 'sql') return;
+        if (c.kind === 'markdown') return;
         const label = c.name ?? c.id;
         if (c.status === 'ok') out(`cell ${c.id}${c.name ? ` (${c.name})` : ''}: ${plural(c.rows ?? 0, 'row')}, ${c.ms} ms → ${c.id}.csv\n`);
         else err(`cell "${label}" ${c.status === 'error' ? 'failed' : 'skipped'}: ${c.error}${c.line ? ` (line ${c.line})` : ''}\n`);
       }
     });
     for (const c of result.cells) {
-      if (c.kind === 'sql' && c.status !== 'ok') await rm(path.join(outDir, `${c.id}.csv`), { force: true });
+      if (c.kind !== 'markdown' && c.status !== 'ok') await rm(path.join(outDir, `${c.id}.csv`), { force: true });
     }
     const reportPath = path.join(outDir, 'run.json');
     await writeFile(reportPath, `${JSON.stringify(report(notebook, args, db, result, paths), null, 2)}\n`);
-    const written = result.cells.filter((c) => c.kind === 'sql' && c.status === 'ok').length;
+    const written = result.cells.filter((c) => c.kind !== 'markdown' && c.status === 'ok').length;
     out(`wrote ${written} CSV file${written === 1 ? '' : 's'} and run.json to ${path.relative(cwd, outDir) || '.'}\n`);
     return result.ok ? EXIT_OK : EXIT_FAILED;
   } catch (e) {
@@ -187,7 +187,7 @@ function report(notebook: Notebook, args: RunArgs, db: Db, result: NotebookRun, 
       status: c.status,
       rows: c.rows,
       ms: c.ms,
-      ...(c.kind === 'sql' && c.status === 'ok' ? { file: `${c.id}.csv` } : {}),
+      ...(c.kind !== 'markdown' && c.status === 'ok' ? { file: `${c.id}.csv` } : {}),
       ...(c.error ? { error: c.error } : {})
     }))
   };

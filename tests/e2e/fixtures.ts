@@ -1,4 +1,4 @@
-import { test as base, expect, type Page } from '@playwright/test';
+import { test as base, expect, type Locator, type Page } from '@playwright/test';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 
@@ -79,6 +79,57 @@ export async function loadFiles(page: Page, files: string[]): Promise<void> {
  */
 export async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
+}
+
+/**
+ * Adds a SQL cell at the end of the notebook, types `text` into its editor, optionally names it,
+ * runs it with Shift+Enter and waits until it has finished (ok, error or skipped).
+ * @param page the page
+ * @param text the SQL
+ * @param name the cell's name (its view), if any
+ */
+export async function addSqlCell(page: Page, text: string, name?: string): Promise<Locator> {
+  const before = await page.locator('[data-cell-id]').count();
+  await page.click('[data-testid=add-sql]');
+  const cell = page.locator('[data-cell-id]').nth(before);
+  await expect(cell).toHaveAttribute('data-cell-kind', 'sql');
+  if (name) {
+    await cell.locator('[data-testid=cell-name]').fill(name);
+    await cell.locator('[data-testid=cell-name]').press('Enter');
+  }
+  await setSql(cell, text);
+  await cell.locator('.cm-content').press('Shift+Enter');
+  await expect(cell).toHaveAttribute('data-status', /^(ok|error|skipped)$/, { timeout: 60_000 });
+  return cell;
+}
+
+/**
+ * Replaces the text of a cell's SQL editor (select all, then insert, so auto-closing brackets do not
+ * double up).
+ * @param cell the cell
+ * @param text the new SQL
+ */
+export async function setSql(cell: Locator, text: string): Promise<void> {
+  const editor = cell.locator('.cm-content');
+  await editor.click();
+  await editor.press('ControlOrMeta+a');
+  await cell.page().keyboard.insertText(text);
+  await expect(editor).toHaveText(text.split('\n').join(''));
+}
+
+/**
+ * Waits for a cell's run to end and returns the visible rows of its result grid as text.
+ * @param cell the cell
+ */
+export async function gridRows(cell: Locator): Promise<string[][]> {
+  await expect(cell).toHaveAttribute('data-status', 'ok', { timeout: 60_000 });
+  const grid = cell.locator('[data-testid=result-grid]');
+  await expect(grid).toBeVisible();
+  return grid.locator('[role=row][aria-rowindex]').evaluateAll((rows) =>
+    rows
+      .filter((r) => Number(r.getAttribute('aria-rowindex')) > 1)
+      .map((r) => Array.from(r.querySelectorAll('[role=gridcell]'), (c) => c.textContent?.trim() ?? ''))
+  );
 }
 
 export { expect };

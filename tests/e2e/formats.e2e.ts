@@ -1,19 +1,10 @@
 import path from 'node:path';
-import { expect, FIXTURES, loadFiles, openApp, shot, test } from './fixtures';
+import { addSqlCell, expect, FIXTURES, gridRows, loadFiles, openApp, shot, test } from './fixtures';
 import type { Page } from '@playwright/test';
 
-/** Runs SQL in the SQL panel and returns the result's text rows (header excluded). */
+/** Runs SQL in a new notebook cell and returns the result's visible rows as text. */
 async function runSql(page: Page, text: string): Promise<string[][]> {
-  const panel = page.locator('[data-testid=sql-panel]');
-  const runs = Number(await panel.getAttribute('data-runs'));
-  await page.fill('textarea[data-testid=sql-input]', text);
-  await page.click('[data-testid=run-sql]');
-  await expect(panel).toHaveAttribute('data-runs', String(runs + 1));
-  const result = page.locator('[data-testid=sql-result]');
-  await expect(result).toBeVisible();
-  return result.locator('tbody tr').evaluateAll((trs) =>
-    trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent?.trim() ?? ''))
-  );
+  return gridRows(await addSqlCell(page, text));
 }
 
 test.describe('loading files', () => {

@@ -29,7 +29,9 @@ const valid: Notebook = {
   cells: [
     { id: 'm1', kind: 'markdown', text: '# Umsatz' },
     { id: 'c1', kind: 'sql', name: 'revenue', sql: 'SELECT 1 AS x', collapsed: true },
-    { id: 'c-2_b', kind: 'sql', sql: 'SELECT * FROM revenue' }
+    { id: 'c-2_b', kind: 'sql', sql: 'SELECT * FROM revenue' },
+    { id: 'ch1', kind: 'chart', from: 'c1', chart: { mark: 'histogram', x: 'x', bins: 20 }, name: 'x_bins' },
+    { id: 'ch2', kind: 'chart', from: 'ch1', chart: { mark: 'bar', x: 'bin_start', y: 'count', aggregate: 'sum' }, spec: { mark: 'bar' } }
   ]
 };
 
@@ -194,6 +196,9 @@ describe('notebook.schema.json', () => {
 
   it('rejects what the validator rejects', () => {
     for (const doc of [
+      withCells([{ id: 'c1', kind: 'chart', from: 'c1', chart: { mark: 'pie' } }]),
+      withCells([{ id: 'c1', kind: 'chart', from: 'x', chart: { mark: 'bar', bins: 0 } }]),
+      withCells([{ id: 'c1', kind: 'chart', from: 'x', chart: { mark: 'bar', stack: true } }]),
       { ...valid, version: 2 },
       withCells([{ id: 'c1', kind: 'chart' }]),
       withCells([{ id: 'c 1', kind: 'sql', sql: '' }]),
@@ -204,6 +209,45 @@ describe('notebook.schema.json', () => {
       expect(validateSchema(doc)).toBe(false);
       expect(validateNotebook(doc).ok).toBe(false);
     }
+  });
+});
+
+describe('chart cells', () => {
+  it('must read a result cell above them', () => {
+    const below = withCells([
+      { id: 'ch', kind: 'chart', from: 'q', chart: { mark: 'bar' } },
+      { id: 'q', kind: 'sql', sql: 'SELECT 1' }
+    ]);
+    expect(issues(below)).toEqual(['cells[0].from: expected the id of a SQL or chart cell above this one, got "q"']);
+    const markdown = withCells([
+      { id: 'm', kind: 'markdown', text: '' },
+      { id: 'ch', kind: 'chart', from: 'm', chart: { mark: 'bar' } }
+    ]);
+    expect(issues(markdown)).toHaveLength(1);
+  });
+
+  it('claim their name like SQL cells', () => {
+    const clash = withCells([
+      { id: 'q', kind: 'sql', name: 'Umsatz', sql: 'SELECT 1' },
+      { id: 'ch', kind: 'chart', name: 'umsatz', from: 'q', chart: { mark: 'bar' } }
+    ]);
+    expect(issues(clash)[0]).toMatch(/cells\[1\]\.name: the table name "umsatz" is already used/);
+  });
+
+  it('depend on their input cell and pass changes on', () => {
+    const nb: Notebook = {
+      ...emptyNotebook('charts'),
+      cells: [
+        { id: 'q', kind: 'sql', sql: '' },
+        { id: 'ch', kind: 'chart', name: 'bins', from: 'q', chart: { mark: 'histogram', x: 'v' } },
+        { id: 'r', kind: 'sql', sql: '' }
+      ]
+    };
+    const deps = cellDependencies(nb, (c) => (c.id === 'r' ? ['bins'] : []));
+    expect(deps.get('ch')).toEqual({ sources: [], cells: ['q'] });
+    expect(deps.get('r')).toEqual({ sources: [], cells: ['ch'] });
+    expect(dependants(deps, 'q')).toEqual(['ch', 'r']);
+    expect(runOrder(nb).map((c) => c.id)).toEqual(['q', 'ch', 'r']);
   });
 });
 

@@ -5,9 +5,10 @@
 
 export type FileFormat = 'csv' | 'parquet' | 'json' | 'ndjson' | 'xlsx' | 'arrow';
 
-import type { CsvOptions } from '../notebook/model';
+import type { ChartCell, CsvOptions, SqlCell } from '../notebook/model';
+import type { CellRun } from './run-notebook';
 
-export type { CsvOptions };
+export type { CellRun, CsvOptions };
 
 export interface LoadOptions {
   /** Table name to use; derived from the file name when absent. Made unique. */
@@ -137,8 +138,18 @@ export interface EngineApi {
   exec(sql: string): Promise<void>;
   /** Writes a query's result as CSV with DuckDB's own writer (the runner uses the same code). */
   exportCsv(sql: string): Promise<Uint8Array>;
+  /** Runs a query and writes its result as Parquet (`hyparquet-writer`, types kept), transferred. */
+  exportParquet(sql: string): Promise<Uint8Array>;
   tables(): Promise<TableInfo[]>;
   renameTable(from: string, to: string): Promise<TableInfo>;
   dropTable(name: string): Promise<void>;
   profile(table: string): Promise<TableProfile>;
+  /** Runs one notebook cell into its view (chart cells read `input`, the view of their `from` cell); never rejects for a failing cell. */
+  runCell(cell: SqlCell | ChartCell, input?: string): Promise<CellRun>;
+  /** The table names a SQL text reads (DuckDB's parser, else a word scan), for the dependency graph. */
+  reads(sql: string): Promise<string[]>;
+  /** The first `limit` rows of a table or view as Arrow IPC bytes (transferred). */
+  head(view: string, limit: number): Promise<Uint8Array>;
+  /** Drops a cell's view if it exists (the cell was deleted or renamed). */
+  dropView(name: string): Promise<void>;
 }

@@ -1,5 +1,7 @@
-import { cellDependencies, skipReason, sqlWords, type CellDeps, type RunStatus } from '../notebook/graph';
-import type { Cell, Notebook, Source, SqlCell } from '../notebook/model';
+import { checkChart } from '../charts/chart-spec';
+import { chartQuery } from '../charts/chart-query';
+import { cellDependencies, skipReason, sqlWords, type CellDeps, type ResultCell, type RunStatus } from '../notebook/graph';
+import { cellView, type Cell, type Notebook, type Source } from '../notebook/model';
 import { ident, lit, sql } from '../sql/quote';
 import type { LoadOptions, TableInfo } from './api';
 import type { Engine } from './engine';
@@ -38,6 +40,8 @@ export interface CellRun {
   table?: string;
   /** What the cell reads: sources by name, cells by id. */
   deps?: CellDeps;
+  /** The result's columns and their DuckDB types. */
+  columns?: { name: string; type: string }[];
 }
 
 /** The outcome of a whole run. */
@@ -56,22 +60,11 @@ export interface RunNotebookOptions {
    * Reads a cell's result once its view exists, e.g. writes it as CSV or fetches a preview, and
    * reports the row count. Default: counts the rows. A throw marks the cell failed.
    */
-  consume?(table: string, cell: SqlCell): Promise<{ rows: number }>;
+  consume?(table: string, cell: ResultCell): Promise<{ rows: number }>;
   onSource?(run: SourceRun): void;
   onCell?(run: CellRun): void;
   /** Aborting skips the cells not yet started. */
   signal?: AbortSignal;
-}
-
-/** The prefix of the hidden views that hold unnamed cells' results. */
-export const CELL_VIEW_PREFIX = '__seglab_cell_';
-
-/**
- * The view a SQL cell's result is read from.
- * @param cell the cell
- */
-export function cellView(cell: SqlCell): string {
-  return cell.name ?? `${CELL_VIEW_PREFIX}${cell.id}`;
 }
 
 /**
@@ -102,22 +95,25 @@ export async function runNotebook(engine: Engine, notebook: Notebook, options: R
   const reads = new Map<string, readonly string[]>();
   const sourceStatus = new Map(sources.map((s) => [s.name, s.status]));
   const cellStatus = new Map<string, RunStatus>();
-  const labels = new Map(notebook.cells.map((c) => [c.id, (c.kind === 'sql' && c.name) || c.id]));
+  const labels = new Map(notebook.cells.map((c) => [c.id, (c.kind !== 'markdown' && c.name) || c.id]));
+  const byId = new Map(notebook.cells.map((c) => [c.id, c]));
 
   const cells: CellRun[] = [];
   for (const cell of notebook.cells) {
     let run: CellRun;
-    if (cell.kind !== 'sql') {
+    if (cell.kind === 'markdown') {
       run = { id: cell.id, kind: cell.kind, status: 'ok', rows: null, ms: 0 };
     } else {
-      reads.set(cell.id, await tablesRead(engine, cell.sql));
+      if (cell.kind === 'sql') reads.set(cell.id, await tablesRead(engine, cell.sql));
       const cellDeps = cellDependencies(notebook, (c) => reads.get(c.id) ?? []).get(cell.id) ?? { sources: [], cells: [] };
       const reason = options.signal?.aborted
         ? 'the run was cancelled'
         : skipReason(cellDeps, sourceStatus, cellStatus, (id) => labels.get(id) ?? id);
+      const from = cell.kind === 'chart' ? byId.get(cell.from) : undefined;
+      const input = from && from.kind !== 'markdown' ? cellView(from) : undefined;
       run = reason
         ? { ...base(cell, cellDeps), status: 'skipped', rows: null, ms: 0, error: reason }
-        : await runSqlCell(engine, cell, cellDeps, consume);
+        : await runCell(engine, cell, { deps: cellDeps, input, consume });
       cellStatus.set(cell.id, run.status);
     }
     cells.push(run);
@@ -147,32 +143,63 @@ async function loadSource(engine: Engine, source: Source, options: RunNotebookOp
   }
 }
 
-async function runSqlCell(
-  engine: Engine,
-  cell: SqlCell,
-  deps: CellDeps,
-  consume: (table: string, cell: SqlCell) => Promise<{ rows: number }>
-): Promise<CellRun> {
+/** What `runCell` needs besides the cell. */
+export interface RunCellOptions {
+  /** What the cell reads (reported back in its run). */
+  deps?: CellDeps;
+  /** Chart cells: the view holding the charted cell's result. */
+  input?: string;
+  /** Reads the result once its view exists (default: counts the rows). */
+  consume?: (table: string, cell: ResultCell) => Promise<{ rows: number }>;
+}
+
+/**
+ * Runs one cell: its result becomes a view (named cells: `CREATE OR REPLACE VIEW name`, others a
+ * hidden temp view). A SQL cell's text goes in verbatim; a chart cell's aggregation is built from
+ * its config over the input view. Never throws: a failure is the run's `error` (with the line and
+ * column inside the cell's own text for SQL errors).
+ * @param engine the engine
+ * @param cell a SQL or chart cell
+ * @param options dependencies, chart input, result handling
+ */
+export async function runCell(engine: Engine, cell: ResultCell, options: RunCellOptions = {}): Promise<CellRun> {
   const started = now();
+  const deps = options.deps ?? { sources: [], cells: [] };
+  const consume = options.consume ?? ((table: string) => countRows(engine, table));
   const view = cellView(cell);
   const create = cell.name
     ? sql`CREATE OR REPLACE VIEW ${ident(view)} AS`
     : sql`CREATE OR REPLACE TEMP VIEW ${ident(view)} AS`;
   try {
-    // The cell's SQL is the user's own query: it goes in verbatim, on its own line so error
-    // positions map back to the cell (line - 1).
-    await engine.db.exec(`${create}\n${cellQuery(cell.sql)}\n`);
+    let body: string;
+    if (cell.kind === 'sql') {
+      // The cell's SQL is the user's own query: it goes in verbatim, on its own line so error
+      // positions map back to the cell (line - 1).
+      body = cellQuery(cell.sql);
+    } else {
+      if (!options.input) throw new EngineError({ code: 'SQL_BIND', message: `The chart reads cell "${cell.from}", which has no result.` });
+      const problem = checkChart(cell.chart, await describe(engine, options.input));
+      if (problem) throw new EngineError({ code: 'SQL_BIND', message: problem });
+      body = chartQuery(cell.chart, options.input);
+    }
+    await engine.db.exec(`${create}\n${body}\n`);
+    const columns = await describe(engine, view);
     const { rows } = await consume(view, cell);
-    return { ...base(cell, deps), status: 'ok', rows, ms: elapsed(started), table: view };
+    return { ...base(cell, deps), status: 'ok', rows, ms: elapsed(started), table: view, columns };
   } catch (e) {
     const err = asEngineError(e);
     const run: CellRun = { ...base(cell, deps), status: 'error', rows: null, ms: elapsed(started), error: err.message, code: err.code };
-    if (err.line !== undefined && err.line > 1 && err.sql?.startsWith(String(create))) {
+    if (cell.kind === 'sql' && err.line !== undefined && err.line > 1 && err.sql?.startsWith(String(create))) {
       run.line = err.line - 1;
       run.column = err.column;
     }
     return run;
   }
+}
+
+async function describe(engine: Engine, view: string): Promise<{ name: string; type: string }[]> {
+  const rows = await engine.db.rows<{ column_name: string; column_type: string }>(String(sql`DESCRIBE SELECT * FROM ${ident(view)}`));
+  return rows.map((r) => ({ name: r.column_name, type: r.column_type }));
 }
 
 /**
@@ -182,7 +209,7 @@ async function runSqlCell(
  * @param engine the engine
  * @param text the cell's SQL
  */
-async function tablesRead(engine: Engine, text: string): Promise<readonly string[]> {
+export async function tablesRead(engine: Engine, text: string): Promise<readonly string[]> {
   if (engine.db.tableNames) {
     try {
       const names = await engine.db.tableNames(cellQuery(text));
@@ -203,8 +230,8 @@ async function countRows(engine: Engine, table: string): Promise<{ rows: number 
   return { rows: n };
 }
 
-function base(cell: SqlCell, deps: CellDeps): Pick<CellRun, 'id' | 'name' | 'kind' | 'deps'> {
-  const out: Pick<CellRun, 'id' | 'name' | 'kind' | 'deps'> = { id: cell.id, kind: 'sql', deps };
+function base(cell: ResultCell, deps: CellDeps): Pick<CellRun, 'id' | 'name' | 'kind' | 'deps'> {
+  const out: Pick<CellRun, 'id' | 'name' | 'kind' | 'deps'> = { id: cell.id, kind: cell.kind, deps };
   if (cell.name) out.name = cell.name;
   return out;
 }

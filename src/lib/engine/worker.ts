@@ -9,7 +9,10 @@ import { WasmDb } from './db-wasm';
 import { Engine } from './engine';
 import { EngineError } from './errors';
 import { exportCsv } from './export';
+import { exportParquet } from './export-parquet';
+import { runCell, tablesRead } from './run-notebook';
 import { fileSource } from './source';
+import { ident, sql } from '../sql/quote';
 import './transfer';
 
 /** wasm32 caps the heap at 4 GiB and browsers fail well before; keep a margin (duckdb-wasm #1705). */
@@ -67,6 +70,10 @@ const api: EngineApi = {
     const { bytes } = await exportCsv((await engine()).db, { sql: text });
     return Comlink.transfer(bytes, [bytes.buffer]);
   },
+  async exportParquet(text: string) {
+    const bytes = await exportParquet((await engine()).db, text);
+    return Comlink.transfer(bytes, [bytes.buffer]);
+  },
   async tables() {
     return (await engine()).tables();
   },
@@ -78,6 +85,19 @@ const api: EngineApi = {
   },
   async profile(table: string) {
     return (await engine()).profile(table);
+  },
+  async runCell(cell, input) {
+    return runCell(await engine(), cell, { input });
+  },
+  async reads(text: string) {
+    return [...(await tablesRead(await engine(), text))];
+  },
+  async head(view: string, limit: number) {
+    const bytes = await (await engine()).query(String(sql`SELECT * FROM ${ident(view)} LIMIT ${Math.max(0, Math.floor(limit))}`));
+    return Comlink.transfer(bytes, [bytes.buffer]);
+  },
+  async dropView(name: string) {
+    await (await engine()).db.exec(String(sql`DROP VIEW IF EXISTS ${ident(name)}`));
   }
 };
 

@@ -1,6 +1,6 @@
-import type { Notebook, SqlCell } from './model';
+import type { ChartCell, Notebook, SqlCell } from './model';
 
-/** What one SQL cell reads: source tables (by name) and earlier named cells (by id). */
+/** What one cell reads: source tables (by name) and earlier cells (by id). */
 export interface CellDeps {
   sources: string[];
   cells: string[];
@@ -9,19 +9,23 @@ export interface CellDeps {
 /** How a source or a cell ended in a run. */
 export type RunStatus = 'ok' | 'error' | 'skipped';
 
+/** A cell that yields a table when it runs. */
+export type ResultCell = SqlCell | ChartCell;
+
 /**
- * The cells that run, in the order they run: document order, SQL cells only (Markdown has no
- * result).
+ * The cells that run, in the order they run: document order, every kind but Markdown (which has
+ * no result).
  * @param notebook the document
  */
-export function runOrder(notebook: Notebook): SqlCell[] {
-  return notebook.cells.filter((c): c is SqlCell => c.kind === 'sql');
+export function runOrder(notebook: Notebook): ResultCell[] {
+  return notebook.cells.filter((c): c is ResultCell => c.kind !== 'markdown');
 }
 
 /**
- * Works out what each SQL cell depends on from the table names its SQL reads. A name counts when
- * it is a source or a named cell *above* this one (compared case-insensitively, as DuckDB does);
- * anything else (tables made by the SQL itself, later cells) is not a dependency.
+ * Works out what each cell depends on. A SQL cell depends on the table names its SQL reads: a
+ * name counts when it is a source or a named cell *above* this one (compared case-insensitively,
+ * as DuckDB does); anything else (tables made by the SQL itself, later cells) is not a
+ * dependency. A chart cell depends on its `from` cell.
  * @param notebook the document
  * @param reads the table names a cell's SQL reads (from DuckDB's parser, or `sqlWords` as a fallback)
  */
@@ -29,8 +33,16 @@ export function cellDependencies(notebook: Notebook, reads: (cell: SqlCell) => r
   const sources = new Map(notebook.sources.map((s) => [s.name.toLowerCase(), s.name]));
   const views = new Map<string, string>();
   const out = new Map<string, CellDeps>();
+  const above = new Set<string>();
   for (const cell of runOrder(notebook)) {
     const deps: CellDeps = { sources: [], cells: [] };
+    if (cell.kind === 'chart') {
+      if (above.has(cell.from)) deps.cells.push(cell.from);
+      out.set(cell.id, deps);
+      above.add(cell.id);
+      if (cell.name) views.set(cell.name.toLowerCase(), cell.id);
+      continue;
+    }
     for (const raw of reads(cell)) {
       const name = raw.toLowerCase();
       const source = sources.get(name);
@@ -39,6 +51,7 @@ export function cellDependencies(notebook: Notebook, reads: (cell: SqlCell) => r
       if (view !== undefined && !deps.cells.includes(view)) deps.cells.push(view);
     }
     out.set(cell.id, deps);
+    above.add(cell.id);
     if (cell.name) views.set(cell.name.toLowerCase(), cell.id);
   }
   return out;

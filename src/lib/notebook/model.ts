@@ -14,8 +14,12 @@ export const SOURCE_FORMATS = ['csv', 'parquet', 'json', 'ndjson', 'xlsx', 'arro
 /** A file format a source may force. */
 export type SourceFormat = (typeof SOURCE_FORMATS)[number];
 
-/** Cell kinds this version knows. Later versions add `chart`, `segment`, `rfm`, `cluster`, `lookalike`. */
-export const CELL_KINDS = ['sql', 'markdown'] as const;
+/**
+ * Cell kinds this version knows. Every kind that yields a table (all but Markdown) may carry a
+ * `name` that makes its result a view later cells read; later kinds (`segment`, `rfm`, `cluster`,
+ * `lookalike`) follow the same pattern: a config object compiled to SQL by a pure builder.
+ */
+export const CELL_KINDS = ['sql', 'markdown', 'chart'] as const;
 /** The `kind` of any cell this version knows. */
 export type CellKind = Cell['kind'];
 
@@ -70,8 +74,45 @@ export interface MarkdownCell extends CellBase {
   text: string;
 }
 
+/** Chart types a chart cell draws. */
+export const CHART_MARKS = ['bar', 'line', 'area', 'scatter', 'histogram', 'boxplot', 'heatmap'] as const;
+/** A chart type. */
+export type ChartMark = (typeof CHART_MARKS)[number];
+
+/** How a chart cell aggregates its measure in SQL. */
+export const CHART_AGGREGATES = ['count', 'sum', 'mean', 'median', 'min', 'max', 'distinct'] as const;
+/** An aggregate of the measure field. */
+export type ChartAggregate = (typeof CHART_AGGREGATES)[number];
+
+/** What a chart cell draws: fields by column name of its input's result. */
+export interface ChartConfig {
+  mark: ChartMark;
+  /** Category, time or numeric field on the x axis (histogram: the binned field; box plot: the group). */
+  x?: string;
+  /** Measure (aggregated unless `aggregate` is missing for scatter; box plot: the distributed value; heatmap: the second category). */
+  y?: string;
+  /** Series / colour field (heatmap: the measure aggregated into colour). */
+  color?: string;
+  /** Aggregate of the measure; `count` needs no measure field. */
+  aggregate?: ChartAggregate;
+  /** Histogram bins (default 30). */
+  bins?: number;
+}
+
+/** A Vega-Lite chart over the result of an earlier cell, aggregated in SQL first. */
+export interface ChartCell extends CellBase {
+  kind: 'chart';
+  /** Makes the aggregated rows a view. */
+  name?: string;
+  /** Id of the cell whose result is charted. */
+  from: string;
+  chart: ChartConfig;
+  /** A hand-edited Vega-Lite spec that replaces the generated one; its data stays `{ name: 'values' }`. */
+  spec?: Record<string, unknown>;
+}
+
 /** One notebook cell, discriminated by `kind`. */
-export type Cell = SqlCell | MarkdownCell;
+export type Cell = SqlCell | MarkdownCell | ChartCell;
 
 export interface NotebookSettings {
   /** Language of labels and number formats. */
@@ -101,7 +142,18 @@ export const MAX_NAME_LENGTH = 63;
  * @param cell the cell
  */
 export function cellTableName(cell: Cell): string | undefined {
-  return cell.kind === 'sql' ? cell.name : undefined;
+  return cell.kind === 'markdown' ? undefined : cell.name;
+}
+
+/** The prefix of the hidden views that hold unnamed cells' results. */
+export const CELL_VIEW_PREFIX = '__seglab_cell_';
+
+/**
+ * The view a cell's result is read from: its name, else a hidden one made from its id.
+ * @param cell a cell that yields a table
+ */
+export function cellView(cell: Exclude<Cell, MarkdownCell>): string {
+  return cell.name ?? `${CELL_VIEW_PREFIX}${cell.id}`;
 }
 
 /**

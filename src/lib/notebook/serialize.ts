@@ -43,6 +43,12 @@ function cell(c: Cell): Record<string, unknown> {
       return pick(c, ['id', 'kind', 'name', 'collapsed', 'sql']);
     case 'markdown':
       return pick(c, ['id', 'kind', 'collapsed', 'text']);
+    case 'chart': {
+      const out = pick(c, ['id', 'kind', 'name', 'collapsed', 'from']);
+      out.chart = pick(c.chart, ['mark', 'x', 'y', 'color', 'aggregate', 'bins']);
+      if (c.spec) out.spec = c.spec;
+      return out;
+    }
   }
 }
 

@@ -1,11 +1,14 @@
 import {
   CELL_ID_PATTERN,
   CELL_KINDS,
+  CHART_AGGREGATES,
+  CHART_MARKS,
   MAX_NAME_LENGTH,
   NOTEBOOK_FORMAT,
   NOTEBOOK_VERSION,
   SOURCE_FORMATS,
   type Cell,
+  type ChartConfig,
   type Notebook,
   type NotebookSettings,
   type Source,
@@ -227,12 +230,46 @@ class Validator {
       const name = o.name === undefined ? undefined : this.name(o.name, `${path}.name`);
       cell = { id: id ?? '', kind: 'sql', sql: text ?? '' };
       if (name !== undefined) cell.name = name;
+    } else if (o.kind === 'chart') {
+      this.known(o, path, ['id', 'kind', 'name', 'from', 'chart', 'spec', 'collapsed']);
+      const name = o.name === undefined ? undefined : this.name(o.name, `${path}.name`);
+      const from = this.string(o.from, `${path}.from`, true);
+      const chart = this.chart(o.chart, `${path}.chart`);
+      cell = { id: id ?? '', kind: 'chart', from: from ?? '', chart: chart ?? { mark: 'bar' } };
+      if (name !== undefined) cell.name = name;
+      if (o.spec !== undefined) {
+        const spec = this.object(o.spec, `${path}.spec`);
+        if (spec) cell.spec = spec;
+      }
     } else {
       this.known(o, path, ['id', 'kind', 'text', 'collapsed']);
       cell = { id: id ?? '', kind: 'markdown', text: this.string(o.text, `${path}.text`) ?? '' };
     }
     if (collapsed !== undefined) cell.collapsed = collapsed;
     return cell;
+  }
+
+  chart(value: unknown, path: string): ChartConfig | undefined {
+    const o = this.object(value, path);
+    if (!o) return undefined;
+    this.known(o, path, ['mark', 'x', 'y', 'color', 'aggregate', 'bins']);
+    const mark = this.oneOf(o.mark, `${path}.mark`, CHART_MARKS);
+    if (o.mark === undefined) this.fail(`${path}.mark`, `expected one of ${CHART_MARKS.join(', ')}`);
+    const out: ChartConfig = { mark: mark ?? 'bar' };
+    for (const field of ['x', 'y', 'color'] as const) {
+      if (o[field] !== undefined) {
+        const s = this.string(o[field], `${path}.${field}`, true);
+        if (s !== undefined) out[field] = s;
+      }
+    }
+    const aggregate = this.oneOf(o.aggregate, `${path}.aggregate`, CHART_AGGREGATES);
+    if (aggregate) out.aggregate = aggregate;
+    if (o.bins !== undefined) {
+      if (typeof o.bins !== 'number' || !Number.isInteger(o.bins) || o.bins < 1 || o.bins > 1000) {
+        this.fail(`${path}.bins`, 'expected a whole number from 1 to 1000');
+      } else out.bins = o.bins;
+    }
+    return out;
   }
 
   settings(value: unknown, path: string): NotebookSettings | undefined {
@@ -268,7 +305,15 @@ class Validator {
         if (first !== undefined) this.fail(`cells[${i}].id`, `duplicate id "${c.id}" (also cells[${first}])`);
         else ids.set(c.id, i);
       }
-      if (c.kind === 'sql') claim(c.name, `cells[${i}].name`);
+      if (c.kind !== 'markdown') claim(c.name, `cells[${i}].name`);
+    });
+    cells.forEach((c, i) => {
+      if (c?.kind !== 'chart' || !c.from) return;
+      const at = ids.get(c.from);
+      const input = at === undefined ? undefined : cells[at];
+      if (input === undefined || at === undefined || at >= i || input.kind === 'markdown') {
+        this.fail(`cells[${i}].from`, `expected the id of a SQL or chart cell above this one, got "${c.from}"`);
+      }
     });
   }
 

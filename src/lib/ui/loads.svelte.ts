@@ -54,6 +54,7 @@ export class LoadQueue {
   dialog = $state<DialogRequest | null>(null);
   #next = 1;
   #pumping = false;
+  #pumped: Promise<void> = Promise.resolve();
 
   /**
    * @param queue the engine queue
@@ -84,6 +85,22 @@ export class LoadQueue {
   reload(file: File, options: LoadOptions, replaces: string): void {
     this.#push({ file, preset: options, replaces });
     void this.#pump();
+  }
+
+  /**
+   * Queues a file with fixed options (a notebook source: its table name, dialect, sheet); no
+   * inspect and no dialog.
+   * @param file the source's file
+   * @param options how the source is read, with `table` set to the source's name
+   */
+  loadAs(file: File, options: LoadOptions): void {
+    this.#push({ file, preset: options });
+    void this.#pump();
+  }
+
+  /** Resolves when the queue has run empty. */
+  async idle(): Promise<void> {
+    while (this.#pumping) await this.#pumped;
   }
 
   /**
@@ -120,6 +137,8 @@ export class LoadQueue {
   async #pump(): Promise<void> {
     if (this.#pumping) return;
     this.#pumping = true;
+    let done = () => {};
+    this.#pumped = new Promise<void>((resolve) => (done = resolve));
     try {
       for (let job = this.jobs[0]; job; job = this.jobs[0]) {
         await this.#process(job);
@@ -127,6 +146,7 @@ export class LoadQueue {
       }
     } finally {
       this.#pumping = false;
+      done();
     }
   }
 

@@ -1,16 +1,17 @@
-import { fromArrow } from 'arquero';
+import type { Table } from '@uwdata/flechette';
 import type { CellKind } from './format';
 
-/** The part of a query result the SQL panel shows: all column types, the total, the first rows. */
-export interface QueryResult {
-  columns: { name: string; type: string; kind: CellKind }[];
-  /** Rows in the whole result. */
-  total: number;
-  /** The first `limit` rows, cell by cell (only these are decoded). */
-  rows: unknown[][];
+/** One column of a result as the grid shows it: name, SQL-like type label, display kind and the lazy Arrow column. */
+export interface ResultColumn {
+  name: string;
+  type: string;
+  kind: CellKind;
+  /** Reads one value (decoded on demand, never the whole column). */
+  at(row: number): unknown;
 }
 
-interface ArrowTypeLike {
+/** The Arrow type fields the labels need (flechette `typeId` numbering). */
+export interface ArrowTypeLike {
   typeId: number;
   bitWidth?: number;
   signed?: boolean;
@@ -21,40 +22,30 @@ interface ArrowTypeLike {
   dictionary?: ArrowTypeLike;
 }
 
-interface ColumnLike {
-  type?: ArrowTypeLike;
-  at(row: number): unknown;
-}
-
 const TIME_UNITS = ['s', 'ms', 'µs', 'ns'];
 
 /**
- * Decodes Arrow IPC bytes with Arquero and reads only the first `limit` rows, so a large result
- * costs no more main-thread time than the rows on screen.
- * @param bytes Arrow IPC stream bytes from `api.query`
- * @param limit how many rows to decode
+ * The columns of a decoded Arrow result (by position, so repeated names stay apart). Reading a
+ * value that cannot be decoded yields the error's message instead of throwing.
+ * @param table a flechette table (`tableFromIPC`)
  */
-export function decodeResult(bytes: Uint8Array, limit: number): QueryResult {
-  const table = fromArrow(bytes, { useBigInt: true, useDate: true });
-  const names = table.columnNames();
-  const total = table.numRows();
-  const cols = names.map((name) => table.column(name) as unknown as ColumnLike);
-  const columns = names.map((name, i) => {
-    const type = cols[i].type;
-    return { name, type: type ? typeLabel(type) : 'Dictionary', kind: type ? cellKind(type) : ('text' as CellKind) };
-  });
-  const n = Math.min(total, limit);
-  const rows: unknown[][] = new Array(n);
-  for (let r = 0; r < n; r++) {
-    rows[r] = cols.map((c) => {
-      try {
-        return c.at(r);
-      } catch (e) {
-        return e instanceof Error ? e.message : String(e);
+export function resultColumns(table: Table): ResultColumn[] {
+  return table.names.map((name, i) => {
+    const col = table.getChildAt(i)!;
+    const type = col.type as ArrowTypeLike;
+    return {
+      name,
+      type: typeLabel(type),
+      kind: cellKind(type),
+      at(row: number) {
+        try {
+          return col.at(row);
+        } catch (e) {
+          return e instanceof Error ? e.message : String(e);
+        }
       }
-    });
-  }
-  return { columns, total, rows };
+    };
+  });
 }
 
 /**
@@ -115,7 +106,11 @@ export function typeLabel(type: ArrowTypeLike): string {
   }
 }
 
-function cellKind(type: ArrowTypeLike): CellKind {
+/**
+ * How values of an Arrow type are displayed and filtered: numbers right-aligned, dates without time.
+ * @param type the Arrow type of a column
+ */
+export function cellKind(type: ArrowTypeLike): CellKind {
   switch (type.typeId) {
     case -1:
       return type.dictionary ? cellKind(type.dictionary) : 'text';

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tableFromIPC } from '@uwdata/flechette';
 import type { Db } from '../../../src/lib/engine/db';
 import { Formatter, pickLocale } from '../../../src/lib/ui/format';
-import { decodeResult } from '../../../src/lib/ui/result';
+import { decodeResult, ipcRowCount } from '../../../src/lib/ui/grid/decode';
+import { resultColumns } from '../../../src/lib/ui/result';
 import { openTestDb } from '../helpers/db';
 
 let db: Db;
@@ -12,30 +14,54 @@ afterAll(async () => {
   await db.close();
 });
 
-describe('decodeResult', () => {
-  it('reads column types, the total and only the first rows', async () => {
-    const bytes = await db.arrow(
-      "SELECT i::BIGINT AS id, i / 4 AS share, 'k' || i AS name, DATE '2025-12-31' + i::INTEGER AS day, (i * 1.5)::DECIMAL(10,2) AS amount FROM range(2500) t(i)"
-    );
-    const r = decodeResult(bytes, 1000);
-    expect(r.total).toBe(2500);
-    expect(r.rows).toHaveLength(1000);
-    expect(r.columns.map((c) => [c.name, c.type, c.kind])).toEqual([
+const TYPED =
+  "SELECT i::BIGINT AS id, i / 4 AS share, 'k' || i AS name, DATE '2025-12-31' + i::INTEGER AS day, (i * 1.5)::DECIMAL(10,2) AS amount, CASE WHEN i % 2 = 0 THEN NULL ELSE i::INTEGER END AS odd FROM range(250000) t(i)";
+
+describe('resultColumns', () => {
+  it('labels column types and reads single values lazily', async () => {
+    const columns = resultColumns(tableFromIPC(await db.arrow(TYPED), { useBigInt: true, useDate: true }));
+    expect(columns.map((c) => [c.name, c.type, c.kind])).toEqual([
       ['id', 'BIGINT', 'number'],
       ['share', 'DOUBLE', 'number'],
       ['name', 'VARCHAR', 'text'],
       ['day', 'DATE', 'date'],
-      ['amount', 'DECIMAL(10,2)', 'number']
+      ['amount', 'DECIMAL(10,2)', 'number'],
+      ['odd', 'INTEGER', 'number']
     ]);
-    expect(r.rows[999][0]).toBe(999n);
-    expect(r.rows[3][2]).toBe('k3');
-    expect(r.rows[1][3]).toEqual(new Date(Date.UTC(2026, 0, 1)));
-    expect(r.rows[3][4]).toBeCloseTo(4.5);
+    expect(columns[0].at(999)).toBe(999n);
+    expect(columns[2].at(3)).toBe('k3');
+    expect(columns[3].at(1)).toEqual(new Date(Date.UTC(2026, 0, 1)));
+    expect(columns[4].at(3)).toBeCloseTo(4.5);
+    expect(columns[5].at(2)).toBeNull();
   });
 
-  it('keeps nulls as null', async () => {
-    const r = decodeResult(await db.arrow('SELECT NULL::INTEGER AS a, 1 AS b'), 10);
-    expect(r.rows).toEqual([[null, 1]]);
+  it('keeps repeated column names apart', async () => {
+    const columns = resultColumns(tableFromIPC(await db.arrow('SELECT 1 AS a, 2 AS a')));
+    expect(columns.map((c) => [c.name, c.at(0)])).toEqual([
+      ['a', 1],
+      ['a', 2]
+    ]);
+  });
+});
+
+describe('decodeResult', () => {
+  it('decodes in slices into the same values as a one-shot decode, yielding between slices', async () => {
+    const bytes = await db.arrow(TYPED);
+    let pauses = 0;
+    const table = (await decodeResult(bytes, undefined, async () => void pauses++))!;
+    const whole = tableFromIPC(bytes, { useBigInt: true, useDate: true });
+    expect(pauses).toBeGreaterThan(1);
+    expect(table.numRows).toBe(250000);
+    expect(ipcRowCount(bytes)).toBe(250000);
+    for (const r of [0, 2047, 2048, 98303, 98304, 249999]) {
+      for (let c = 0; c < whole.numCols; c++) expect(table.getChildAt(c)!.at(r)).toEqual(whole.getChildAt(c)!.at(r));
+    }
+  });
+
+  it('stops when aborted between slices', async () => {
+    const bytes = await db.arrow(TYPED);
+    const abort = new AbortController();
+    expect(await decodeResult(bytes, abort.signal, async () => abort.abort())).toBeNull();
   });
 });
 

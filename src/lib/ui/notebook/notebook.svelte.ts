@@ -1,0 +1,509 @@
+import { tableFromIPC } from '@uwdata/flechette';
+import type { CellRun } from '../../engine/api';
+import { cellDependencies, dependants, skipReason, type CellDeps, type ResultCell, type RunStatus } from '../../notebook/graph';
+import {
+  cellView,
+  CHART_MARKS,
+  NOTEBOOK_FORMAT,
+  NOTEBOOK_VERSION,
+  type Cell,
+  type ChartConfig,
+  type Notebook,
+  type NotebookSettings,
+  type Source
+} from '../../notebook/model';
+import { ident, lit, sql } from '../../sql/quote';
+import { describeError } from '../describe-error';
+import { Ticket, type EngineQueue } from '../engine-queue';
+
+/** Rows of a cell's result the grid receives (sort and filter work on these). */
+export const GRID_ROW_CAP = 2_000_000;
+/** Rows of a chart's aggregated result the page receives; chart queries stay far below it. */
+export const CHART_ROW_CAP = 50_000;
+
+/** Where a cell is in its life: `queued` waits for an upstream cell, `running` runs in the worker. */
+export type CellStatus = 'idle' | 'queued' | 'running' | 'ok' | 'error' | 'skipped' | 'cancelled';
+
+/** The notebook root's `data-run-state`. */
+export type RunState = 'idle' | 'running' | 'error';
+
+/** A kind of cell the user can add. */
+export type NewCellKind = Cell['kind'];
+
+/** One cell with its last run and result. */
+export class CellState {
+  cell = $state() as Cell;
+  status = $state<CellStatus>('idle');
+  run = $state.raw<CellRun | null>(null);
+  /** SQL cells: the first `GRID_ROW_CAP` rows as Arrow IPC and the whole result's row count. */
+  result = $state.raw<{ bytes: Uint8Array; total: number } | null>(null);
+  /** Chart cells: the aggregated rows as plain objects. */
+  values = $state.raw<Record<string, unknown>[] | null>(null);
+  /** `performance.now()` when the current run started. */
+  startedAt = $state<number | null>(null);
+  /** The SQL text of the last run, to tell whether an edit needs a re-run. */
+  ranText: string | null = null;
+
+  /** @param cell the document cell */
+  constructor(cell: Cell) {
+    this.cell = cell;
+  }
+}
+
+/** How the notebook reaches what it does not own: the engine queue and the loaded tables. */
+export interface NotebookHost {
+  queue: EngineQueue;
+  /** Tables loaded now, with their columns. */
+  tables(): { name: string; columns: { name: string; type: string }[] }[];
+  /** Sources as the saved document should list them (loaded tables plus remembered ones). */
+  sources(): Source[];
+  /** Called after every change to the document (autosave). */
+  changed(): void;
+}
+
+/**
+ * The notebook: the ordered cells, their runs and results, and the run loop. Editing a cell
+ * queues it and every cell that reads it; the loop runs them one by one in document order in the
+ * engine worker, skipping a cell whose input failed with the reason.
+ */
+export class NotebookState {
+  title = $state('Untitled notebook');
+  cells = $state<CellState[]>([]);
+  settings = $state<NotebookSettings>({});
+  /** Ticks while something runs, so elapsed times update. */
+  now = $state(0);
+  readonly #pending = new Set<string>();
+  #loop: Promise<void> | null = null;
+  #ticket: Ticket | null = null;
+  #timer: ReturnType<typeof setInterval> | null = null;
+  readonly #reads = new Map<string, readonly string[]>();
+
+  /** @param host engine queue, tables and change notification */
+  constructor(private readonly host: NotebookHost) {}
+
+  /** `running` while any cell is queued or running, `error` when a cell failed, else `idle`. */
+  get runState(): RunState {
+    if (this.cells.some((c) => c.status === 'running' || c.status === 'queued')) return 'running';
+    if (this.cells.some((c) => c.status === 'error')) return 'error';
+    return 'idle';
+  }
+
+  /**
+   * The cell with this id.
+   * @param id cell id
+   */
+  get(id: string): CellState | undefined {
+    return this.cells.find((c) => c.cell.id === id);
+  }
+
+  /**
+   * Adds a cell after `afterId` (or at the end) and returns it; SQL and chart cells run at once.
+   * @param kind the new cell's kind
+   * @param afterId insert after this cell
+   * @param init fields of the new cell (text, SQL, chart input)
+   */
+  add(kind: NewCellKind, afterId?: string, init: { sql?: string; text?: string; from?: string; chart?: ChartConfig } = {}): CellState {
+    const id = this.#newId(kind);
+    let cell: Cell;
+    if (kind === 'sql') cell = { id, kind, sql: init.sql ?? '' };
+    else if (kind === 'markdown') cell = { id, kind, text: init.text ?? '' };
+    else {
+      const from = init.from ?? this.#lastResultAbove(afterId)?.cell.id ?? '';
+      cell = { id, kind, from, chart: init.chart ?? { mark: CHART_MARKS[0] } };
+    }
+    const state = new CellState(cell);
+    const at = afterId ? this.cells.findIndex((c) => c.cell.id === afterId) + 1 : this.cells.length;
+    this.cells.splice(at > 0 ? at : this.cells.length, 0, state);
+    this.host.changed();
+    if (kind === 'chart' || (kind === 'sql' && init.sql)) this.request([id]);
+    return this.get(id)!;
+  }
+
+  /**
+   * Deletes a cell; its view is dropped and the cells that read it re-run (and say what is missing).
+   * @param id cell id
+   */
+  async remove(id: string): Promise<void> {
+    const state = this.get(id);
+    if (!state) return;
+    const before = await this.#graph();
+    const hit = dependants(before, id);
+    this.cells = this.cells.filter((c) => c.cell.id !== id);
+    if (state.cell.kind !== 'markdown') await this.#dropView(cellView(state.cell));
+    this.host.changed();
+    this.request(hit);
+  }
+
+  /**
+   * Moves a cell by `delta` places (keyboard, buttons) and re-runs what the new order changes.
+   * @param id cell id
+   * @param delta -1 up, +1 down
+   */
+  move(id: string, delta: number): void {
+    const from = this.cells.findIndex((c) => c.cell.id === id);
+    this.moveTo(id, from + delta);
+  }
+
+  /**
+   * Moves a cell to `index` (drag and drop).
+   * @param id cell id
+   * @param index its new position
+   */
+  moveTo(id: string, index: number): void {
+    const from = this.cells.findIndex((c) => c.cell.id === id);
+    const to = Math.max(0, Math.min(this.cells.length - 1, index));
+    if (from < 0 || from === to) return;
+    const [state] = this.cells.splice(from, 1);
+    this.cells.splice(to, 0, state);
+    this.host.changed();
+    // A named cell above a reader is what makes it a dependency, so the order changes results.
+    this.request(this.cells.filter((c) => c.cell.kind !== 'markdown').map((c) => c.cell.id));
+  }
+
+  /**
+   * Collapses or expands a cell.
+   * @param id cell id
+   * @param collapsed the new state
+   */
+  setCollapsed(id: string, collapsed: boolean): void {
+    const state = this.get(id);
+    if (!state) return;
+    if (collapsed) state.cell.collapsed = true;
+    else delete state.cell.collapsed;
+    this.host.changed();
+  }
+
+  /**
+   * Renames a cell (its view). An empty name makes it unnamed. The old view is dropped; the cell
+   * and its readers re-run.
+   * @param id cell id
+   * @param name the new name
+   */
+  async rename(id: string, name: string): Promise<void> {
+    const state = this.get(id);
+    if (!state || state.cell.kind === 'markdown') return;
+    const next = name.trim() || undefined;
+    if (next === state.cell.name) return;
+    const readers = dependants(await this.#graph(), id);
+    const old = cellView(state.cell);
+    if (next) state.cell.name = next;
+    else delete state.cell.name;
+    await this.#dropView(old);
+    this.host.changed();
+    this.request([id, ...readers]);
+  }
+
+  /**
+   * Replaces a SQL cell's text (no run; `commit` or `runCell` runs it).
+   * @param id cell id
+   * @param text SQL
+   */
+  setSql(id: string, text: string): void {
+    const state = this.get(id);
+    if (state?.cell.kind !== 'sql' || state.cell.sql === text) return;
+    state.cell.sql = text;
+    this.host.changed();
+  }
+
+  /**
+   * Runs a SQL cell if its text changed since its last run (the editor lost focus).
+   * @param id cell id
+   */
+  commit(id: string): void {
+    const state = this.get(id);
+    if (state?.cell.kind === 'sql' && state.cell.sql !== state.ranText && state.cell.sql.trim()) this.request([id]);
+  }
+
+  /**
+   * Replaces a Markdown cell's text.
+   * @param id cell id
+   * @param text Markdown
+   */
+  setText(id: string, text: string): void {
+    const state = this.get(id);
+    if (state?.cell.kind !== 'markdown') return;
+    state.cell.text = text;
+    this.host.changed();
+  }
+
+  /**
+   * Changes what a chart cell draws, or the cell it reads, and re-runs it.
+   * @param id cell id
+   * @param patch new config, input cell or hand-edited spec (`spec: undefined` resets it)
+   */
+  setChart(id: string, patch: { chart?: ChartConfig; from?: string; spec?: Record<string, unknown> | undefined }): void {
+    const state = this.get(id);
+    if (state?.cell.kind !== 'chart') return;
+    if (patch.chart) state.cell.chart = patch.chart;
+    if (patch.from !== undefined) state.cell.from = patch.from;
+    if ('spec' in patch) {
+      if (patch.spec) state.cell.spec = patch.spec;
+      else delete state.cell.spec;
+    }
+    this.host.changed();
+    if (patch.chart || patch.from !== undefined) this.request([id]);
+  }
+
+  /**
+   * Runs one cell and every cell that reads it.
+   * @param id cell id
+   */
+  runCell(id: string): void {
+    this.request([id]);
+  }
+
+  /** Runs every cell in order. */
+  runAll(): void {
+    this.#reads.clear();
+    this.request(this.cells.map((c) => c.cell.id));
+  }
+
+  /**
+   * Queues cells (and, as they run, their readers) and starts the run loop if it is idle.
+   * @param ids cell ids
+   */
+  request(ids: string[]): void {
+    for (const id of ids) {
+      const state = this.get(id);
+      if (!state || state.cell.kind === 'markdown') continue;
+      this.#pending.add(id);
+      if (state.status !== 'running') state.status = 'queued';
+    }
+    this.#loop ??= this.#drain();
+  }
+
+  /** Cancels the running cell and forgets the queued ones. */
+  async cancel(): Promise<void> {
+    for (const id of this.#pending) {
+      const state = this.get(id);
+      if (state?.status === 'queued') state.status = state.run ? (state.run.status as CellStatus) : 'idle';
+    }
+    this.#pending.clear();
+    if (this.#ticket) await this.host.queue.cancel(this.#ticket);
+  }
+
+  /**
+   * A cell's whole result as a file, written in the worker by DuckDB (CSV) or from Arrow (Parquet).
+   * @param id cell id
+   * @param format file format
+   */
+  async download(id: string, format: 'csv' | 'parquet'): Promise<{ bytes: Uint8Array; fileName: string }> {
+    const state = this.get(id);
+    if (!state || state.cell.kind === 'markdown') throw new Error(`Cell "${id}" has no result.`);
+    const query = String(sql`SELECT * FROM ${ident(cellView(state.cell))}`);
+    const bytes = await this.host.queue.run((c) =>
+      c.call((api) => (format === 'csv' ? api.exportCsv(query) : api.exportParquet(query)))
+    );
+    return { bytes, fileName: `${state.cell.name ?? state.cell.id}.${format}` };
+  }
+
+  /** Forgets cached table reads (tables were loaded, renamed or dropped). */
+  tablesChanged(): void {
+    this.#reads.clear();
+  }
+
+  /**
+   * Replaces the whole notebook with a document (open, restore) without running it.
+   * @param doc the document
+   */
+  replace(doc: Notebook): void {
+    this.#pending.clear();
+    this.#reads.clear();
+    this.title = doc.title;
+    this.settings = { ...doc.settings };
+    this.cells = doc.cells.map((c) => new CellState(structuredClone($state.snapshot(c)) as Cell));
+  }
+
+  /** The notebook as a document in the saved format. */
+  toDocument(): Notebook {
+    const doc: Notebook = {
+      format: NOTEBOOK_FORMAT,
+      version: NOTEBOOK_VERSION,
+      title: this.title,
+      sources: this.host.sources(),
+      cells: this.cells.map((c) => $state.snapshot(c.cell) as Cell)
+    };
+    const settings = $state.snapshot(this.settings);
+    if (Object.keys(settings).length) doc.settings = settings;
+    return doc;
+  }
+
+  /** Names the completion offers: loaded tables and named cells, with columns. */
+  schema(): Record<string, string[]> {
+    const out: Record<string, string[]> = {};
+    for (const t of this.host.tables()) out[t.name] = t.columns.map((c) => c.name);
+    for (const c of this.cells) {
+      if (c.cell.kind !== 'markdown' && c.cell.name) out[c.cell.name] = c.run?.columns?.map((col) => col.name) ?? [];
+    }
+    return out;
+  }
+
+  /**
+   * The result cells above `id` a chart may read (id and label).
+   * @param id the chart cell
+   */
+  inputsFor(id: string): { id: string; label: string }[] {
+    const out: { id: string; label: string }[] = [];
+    for (const c of this.cells) {
+      if (c.cell.id === id) break;
+      if (c.cell.kind !== 'markdown') out.push({ id: c.cell.id, label: c.cell.name ?? c.cell.id });
+    }
+    return out;
+  }
+
+  async #drain(): Promise<void> {
+    this.#startClock();
+    try {
+      await this.#applySettings();
+      while (this.#pending.size) {
+        const next = this.cells.find((c) => this.#pending.has(c.cell.id));
+        if (!next) break;
+        this.#pending.delete(next.cell.id);
+        if (next.cell.kind === 'markdown') continue;
+        const graph = await this.#graph();
+        const deps = graph.get(next.cell.id) ?? { sources: [], cells: [] };
+        const reason = skipReason(deps, this.#sourceStatus(), this.#cellStatus(), (id) => this.#label(id));
+        if (reason) {
+          next.status = 'skipped';
+          next.run = { id: next.cell.id, kind: next.cell.kind, status: 'skipped', rows: null, ms: 0, error: reason, deps };
+          next.result = null;
+          next.values = null;
+        } else if (!(await this.#runOne(next, deps))) {
+          break;
+        }
+        for (const id of dependants(graph, next.cell.id)) this.request([id]);
+      }
+    } finally {
+      this.#loop = null;
+      this.#stopClock();
+      if (this.#pending.size) this.#loop = this.#drain();
+    }
+  }
+
+  /** Makes `referenceDate` readable in SQL as `getvariable('reference_date')`, as the runner does. */
+  async #applySettings(): Promise<void> {
+    const date = this.settings.referenceDate;
+    const statement = date
+      ? String(sql`SET VARIABLE reference_date = CAST(${lit(date)} AS DATE)`)
+      : String(sql`RESET VARIABLE reference_date`);
+    await this.host.queue.run((c) => c.call((api) => api.exec(statement))).catch(() => undefined);
+  }
+
+  /** Runs one cell; false when it was cancelled (the loop stops). */
+  async #runOne(state: CellState, deps: CellDeps): Promise<boolean> {
+    const cell = $state.snapshot(state.cell) as ResultCell;
+    const from = cell.kind === 'chart' ? this.get(cell.from)?.cell : undefined;
+    const input = from && from.kind !== 'markdown' ? cellView(from) : undefined;
+    const ticket = new Ticket();
+    this.#ticket = ticket;
+    state.status = 'running';
+    state.startedAt = performance.now();
+    if (cell.kind === 'sql') state.ranText = cell.sql;
+    try {
+      const run = await this.host.queue.run((c) => c.call((api) => api.runCell(cell, input)), ticket);
+      if (run.status === 'ok' && run.table) {
+        const limit = cell.kind === 'sql' ? GRID_ROW_CAP : CHART_ROW_CAP;
+        const bytes = await this.host.queue.run((c) => c.call((api) => api.head(run.table!, limit)), ticket);
+        if (cell.kind === 'sql') {
+          state.result = { bytes, total: run.rows ?? 0 };
+          state.values = null;
+        } else {
+          state.values = tableFromIPC(bytes, { useDate: true }).toArray() as Record<string, unknown>[];
+          state.result = null;
+        }
+      } else {
+        state.result = null;
+        state.values = null;
+      }
+      if (run.code === 'CANCELLED' || ticket.cancelled) return this.#cancelled(state);
+      state.run = { ...run, deps };
+      state.status = run.status;
+      return true;
+    } catch (e) {
+      const view = describeError(e);
+      if (view.code === 'CANCELLED' || ticket.cancelled) return this.#cancelled(state);
+      state.run = { id: cell.id, kind: cell.kind, status: 'error', rows: null, ms: 0, error: view.message, code: 'INTERNAL', deps };
+      state.status = 'error';
+      return true;
+    } finally {
+      state.startedAt = null;
+      if (this.#ticket === ticket) this.#ticket = null;
+    }
+  }
+
+  #cancelled(state: CellState): false {
+    state.status = 'cancelled';
+    state.run = null;
+    state.result = null;
+    state.values = null;
+    state.ranText = null;
+    for (const id of this.#pending) {
+      const s = this.get(id);
+      if (s?.status === 'queued') s.status = s.run ? (s.run.status as CellStatus) : 'idle';
+    }
+    this.#pending.clear();
+    return false;
+  }
+
+  /** What every cell reads, from DuckDB's parser (cached per SQL text). */
+  async #graph(): Promise<Map<string, CellDeps>> {
+    const doc = this.toDocument();
+    for (const cell of doc.cells) {
+      if (cell.kind !== 'sql' || this.#reads.has(cell.sql)) continue;
+      const text = cell.sql;
+      const names = await this.host.queue.run((c) => c.call((api) => api.reads(text))).catch(() => []);
+      this.#reads.set(text, names);
+    }
+    return cellDependencies(doc, (c) => this.#reads.get(c.sql) ?? []);
+  }
+
+  #sourceStatus(): Map<string, RunStatus> {
+    const loaded = new Set(this.host.tables().map((t) => t.name));
+    return new Map(this.host.sources().map((s) => [s.name, loaded.has(s.name) ? 'ok' : 'error']));
+  }
+
+  #cellStatus(): Map<string, RunStatus> {
+    const out = new Map<string, RunStatus>();
+    for (const c of this.cells) {
+      if (c.status === 'error' || c.status === 'cancelled') out.set(c.cell.id, 'error');
+      else if (c.status === 'skipped') out.set(c.cell.id, 'skipped');
+      else if (c.status === 'ok') out.set(c.cell.id, 'ok');
+    }
+    return out;
+  }
+
+  #label(id: string): string {
+    const cell = this.get(id)?.cell;
+    return (cell && cell.kind !== 'markdown' && cell.name) || id;
+  }
+
+  #lastResultAbove(afterId?: string): CellState | undefined {
+    const end = afterId ? this.cells.findIndex((c) => c.cell.id === afterId) + 1 : this.cells.length;
+    return this.cells
+      .slice(0, end)
+      .reverse()
+      .find((c) => c.cell.kind === 'sql');
+  }
+
+  async #dropView(name: string): Promise<void> {
+    await this.host.queue.run((c) => c.call((api) => api.dropView(name))).catch(() => undefined);
+  }
+
+  #newId(kind: NewCellKind): string {
+    const prefix = kind === 'markdown' ? 'md' : kind;
+    for (let n = this.cells.length + 1; ; n++) {
+      const id = `${prefix}${n}`;
+      if (!this.get(id)) return id;
+    }
+  }
+
+  #startClock(): void {
+    this.now = performance.now();
+    this.#timer ??= setInterval(() => (this.now = performance.now()), 100);
+  }
+
+  #stopClock(): void {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = null;
+  }
+}

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { baseName, matchFiles, type ReattachSource } from '../../src/lib/ui/persist/reattach-match';
+
+const f = (name: string) => ({ name });
+const names = (m: Map<string, { name: string }>) => Object.fromEntries([...m].map(([k, v]) => [k, v.name]));
+
+const sources: ReattachSource[] = [
+  { name: 'kunden', path: 'data/Kunden.csv', format: 'csv' },
+  { name: 'Bestellungen 2025', path: 'C:\\Export\\orders_2025.parquet' },
+  { name: 'regionen', path: 'regionen.xlsx' }
+];
+
+describe('matchFiles', () => {
+  it('matches by file name, ignoring case and the directory', () => {
+    const result = matchFiles(sources, [f('ORDERS_2025.PARQUET'), f('kunden.csv'), f('Regionen.xlsx')]);
+    expect(names(result.matched)).toEqual({ kunden: 'kunden.csv', 'Bestellungen 2025': 'ORDERS_2025.PARQUET', regionen: 'Regionen.xlsx' });
+    expect(result.unmatched).toEqual([]);
+  });
+
+  it('falls back to the extension when exactly one file fits', () => {
+    const result = matchFiles(sources, [f('kunden_neu.CSV'), f('notes.txt')]);
+    expect(names(result.matched)).toEqual({});
+    const one = matchFiles(sources, [f('kunden_neu.tsv'), f('bestellungen.parquet')]);
+    expect(names(one.matched)).toEqual({ kunden: 'kunden_neu.tsv', 'Bestellungen 2025': 'bestellungen.parquet' });
+    expect(one.unmatched).toEqual([]);
+  });
+
+  it('leaves ambiguous files unmatched', () => {
+    const twoCsv: ReattachSource[] = [
+      { name: 'a', path: 'a.csv' },
+      { name: 'b', path: 'b.csv' }
+    ];
+    const result = matchFiles(twoCsv, [f('x.csv')]);
+    expect(result.matched.size).toBe(0);
+    expect(result.unmatched.map((x) => x.name)).toEqual(['x.csv']);
+    const byName = matchFiles(twoCsv, [f('B.csv'), f('y.csv')]);
+    expect(names(byName.matched)).toEqual({ b: 'B.csv', a: 'y.csv' });
+  });
+
+  it('gives each file to one source and each source one file', () => {
+    const same: ReattachSource[] = [
+      { name: 'a', path: 'x/data.csv' },
+      { name: 'b', path: 'y/data.csv' }
+    ];
+    const result = matchFiles(same, [f('data.csv'), f('DATA.csv')]);
+    expect(names(result.matched)).toEqual({ a: 'data.csv', b: 'DATA.csv' });
+    const one = matchFiles(same, [f('data.csv')]);
+    expect(names(one.matched)).toEqual({ a: 'data.csv' });
+  });
+
+  it('keeps taken sources out of the extension fallback but lets an exact name replace them', () => {
+    const taken = new Set(['kunden']);
+    expect(names(matchFiles(sources, [f('other.csv')], taken).matched)).toEqual({});
+    expect(names(matchFiles(sources, [f('Kunden.csv')], taken).matched)).toEqual({ kunden: 'Kunden.csv' });
+  });
+
+  it('uses the source format when the path has no extension', () => {
+    const result = matchFiles([{ name: 't', path: 'export', format: 'ndjson' }], [f('t.jsonl')]);
+    expect(names(result.matched)).toEqual({ t: 't.jsonl' });
+  });
+});
+
+describe('baseName', () => {
+  it('returns the last segment of slash and backslash paths', () => {
+    expect(baseName('a/b/c.csv')).toBe('c.csv');
+    expect(baseName('C:\\x\\y.parquet')).toBe('y.parquet');
+    expect(baseName('plain.json')).toBe('plain.json');
+  });
+});
