@@ -193,12 +193,16 @@ export function chartSpec(config: ChartConfig, columns: ChartColumn[], options: 
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     data: { name: CHART_DATA },
     width: 'container',
-    height: 280,
+    height: 260,
+    autosize: { type: 'fit-x', contains: 'padding' },
+    // Vega under-measures rotated axis labels when fitting the width; the bottom padding keeps
+    // them inside the SVG (and the PNG export).
+    padding: { left: 5, top: 5, right: 5, bottom: 60 },
     ...(options.title ? { title: options.title } : {}),
     config: {
       locale: LOCALES[options.locale],
       range: { category: PALETTE },
-      axis: { labelFontSize: 11, titleFontSize: 12, labelLimit: 160 },
+      axis: { labelFontSize: 11, titleFontSize: 12, labelLimit: 110 },
       view: { stroke: null }
     }
   } as const;
