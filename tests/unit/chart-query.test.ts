@@ -1,6 +1,3 @@
-import Ajv from 'ajv';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chartQuery, measureName, SCATTER_LIMIT } from '../../src/lib/charts/chart-query';
@@ -10,13 +7,9 @@ import { NativeDb } from '../../src/lib/engine/db-native';
 import { exportCsv } from '../../src/lib/engine/export';
 import { CHART_MARKS, type ChartConfig } from '../../src/lib/notebook/model';
 import { openTestDb } from './helpers/db';
+import { validateVegaLite } from './helpers/vega-lite';
 
-const schema = JSON.parse(readFileSync(path.resolve('node_modules/vega-lite/build/vega-lite-schema.json'), 'utf8'));
-const ajv = new Ajv({ allErrors: true, strict: false })
-  .addFormat('color-hex', /^#([0-9a-f]{3}|[0-9a-f]{6}|[0-9a-f]{8})$/i)
-  .addFormat('uri', /^[a-z][a-z0-9+.-]*:\S+$/i)
-  .addFormat('uri-reference', /^\S*$/);
-const validate = ajv.compile(schema);
+const validate = validateVegaLite;
 
 /** A deterministic little customer table with hostile column names. */
 const N = 600;

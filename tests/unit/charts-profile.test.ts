@@ -1,17 +1,10 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import Ajv from 'ajv';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { describe, expect, it } from 'vitest';
+import { validateVegaLite } from './helpers/vega-lite';
 import { PROFILE_DATA, profileChart, type ProfileChartColumn } from '../../src/lib/charts/profile';
 
-const schema = JSON.parse(readFileSync(path.resolve('node_modules/vega-lite/build/vega-lite-schema.json'), 'utf8'));
-const ajv = new Ajv({ allErrors: true, strict: false })
-  .addFormat('color-hex', /^#([0-9a-f]{3}|[0-9a-f]{6}|[0-9a-f]{8})$/i)
-  .addFormat('uri', /^[a-z][a-z0-9+.-]*:\S+$/i)
-  .addFormat('uri-reference', /^\S*$/);
-const validate = ajv.compile(schema);
+const validate = validateVegaLite;
 
 function expectValid(spec: TopLevelSpec) {
   const ok = validate(spec);

@@ -14,6 +14,32 @@ export const SOURCE_FORMATS = ['csv', 'parquet', 'json', 'ndjson', 'xlsx', 'arro
 /** A file format a source may force. */
 export type SourceFormat = (typeof SOURCE_FORMATS)[number];
 
+const BY_EXTENSION: Record<string, SourceFormat> = {
+  csv: 'csv',
+  tsv: 'csv',
+  txt: 'csv',
+  tab: 'csv',
+  parquet: 'parquet',
+  pq: 'parquet',
+  json: 'json',
+  ndjson: 'ndjson',
+  jsonl: 'ndjson',
+  xlsx: 'xlsx',
+  arrow: 'arrow',
+  ipc: 'arrow',
+  feather: 'arrow',
+  arrows: 'arrow'
+};
+
+/**
+ * The format a file name's extension says (`Kunden.CSV` → `csv`), or `undefined`.
+ * @param name a file name or path
+ */
+export function formatFromName(name: string): SourceFormat | undefined {
+  const ext = /\.([a-z0-9]+)$/i.exec(name)?.[1]?.toLowerCase() ?? '';
+  return Object.hasOwn(BY_EXTENSION, ext) ? BY_EXTENSION[ext] : undefined;
+}
+
 /**
  * Cell kinds this version knows. Every kind that yields a table (all but Markdown) may carry a
  * `name` that makes its result a view later cells read; later kinds (`segment`, `rfm`, `cluster`,

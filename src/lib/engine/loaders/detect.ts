@@ -1,23 +1,8 @@
 import type { FileFormat } from '../api';
 import { EngineError } from '../errors';
 import type { ByteSource } from '../source';
+import { formatFromName } from '../../notebook/model';
 
-const BY_EXTENSION: Record<string, FileFormat> = {
-  csv: 'csv',
-  tsv: 'csv',
-  txt: 'csv',
-  tab: 'csv',
-  parquet: 'parquet',
-  pq: 'parquet',
-  json: 'json',
-  ndjson: 'ndjson',
-  jsonl: 'ndjson',
-  xlsx: 'xlsx',
-  arrow: 'arrow',
-  ipc: 'arrow',
-  feather: 'arrow',
-  arrows: 'arrow'
-};
 
 /**
  * Decides a file's format from its first bytes, falling back to the extension. Content wins over
@@ -52,7 +37,7 @@ export async function detectFormat(source: ByteSource): Promise<FileFormat> {
   if (head[0] === 0x1f && head[1] === 0x8b) {
     throw new EngineError({ code: 'UNSUPPORTED', message: 'Gzip-compressed files are not supported yet: unpack it first.', file: source.name });
   }
-  const byExt = BY_EXTENSION[ext];
+  const byExt = formatFromName(source.name);
   if (byExt === 'json' || byExt === 'ndjson') return jsonShape(head) ?? byExt;
   if (byExt) return byExt;
   const shape = jsonShape(head);

@@ -3,7 +3,7 @@
  * Only the page's own origin is ever asked: a notebook or source on another site is refused
  * before any request is made, because no data may leave (or enter) the browser from elsewhere.
  */
-import type { Notebook, Source } from '../../notebook/model';
+import { formatFromName, type Notebook, type Source } from '../../notebook/model';
 import { formatIssue, parseNotebook } from '../../notebook/validate';
 import { t } from '../strings';
 
@@ -57,19 +57,6 @@ const MIME: Record<string, string> = {
   arrow: 'application/vnd.apache.arrow.file'
 };
 
-const EXTENSION_FORMAT: Record<string, string> = {
-  csv: 'csv',
-  tsv: 'csv',
-  txt: 'csv',
-  parquet: 'parquet',
-  json: 'json',
-  ndjson: 'ndjson',
-  jsonl: 'ndjson',
-  xlsx: 'xlsx',
-  arrow: 'arrow',
-  feather: 'arrow',
-  ipc: 'arrow'
-};
 
 /** How many notebook problems the error message lists before "n more problems". */
 const SHOWN_ISSUES = 3;
@@ -156,7 +143,7 @@ async function fetchSource(source: Source, notebookUrl: string, origin: string, 
     const res = await get(url, origin, fetchFn);
     if (contentType(res).includes('html')) return t.persist.open.html(url.href);
     const name = lastSegment(url);
-    const format = source.format ?? EXTENSION_FORMAT[name.toLowerCase().split('.').pop() ?? ''];
+    const format = source.format ?? formatFromName(name);
     const modified = Date.parse(res.headers.get('last-modified') ?? '');
     const blob = await res.blob();
     return new File([blob], name, {

@@ -1,3 +1,4 @@
+import { formatFromName } from '../../notebook/model';
 /** Matching picked files to notebook sources for the re-attach dialog. Pure. */
 
 /** A source whose data is not loaded, as the re-attach dialog lists it. */
@@ -18,20 +19,6 @@ export interface FileMatch<F extends { name: string }> {
   unmatched: F[];
 }
 
-const KIND: Record<string, string> = {
-  csv: 'csv',
-  tsv: 'csv',
-  txt: 'csv',
-  parquet: 'parquet',
-  json: 'json',
-  ndjson: 'ndjson',
-  jsonl: 'ndjson',
-  xlsx: 'xlsx',
-  xls: 'xlsx',
-  arrow: 'arrow',
-  feather: 'arrow',
-  ipc: 'arrow'
-};
 
 /**
  * The last segment of a path or URL (`data/Kunden.csv` → `Kunden.csv`).
@@ -41,14 +28,9 @@ export function baseName(path: string): string {
   return path.split(/[\\/]/).filter(Boolean).pop() ?? path;
 }
 
-function extension(name: string): string {
-  const dot = name.lastIndexOf('.');
-  return dot > 0 ? name.slice(dot + 1).toLowerCase() : '';
-}
-
 function kindOfFile(name: string): string {
-  const ext = extension(name);
-  return KIND[ext] ?? ext;
+  const dot = name.lastIndexOf('.');
+  return formatFromName(name) ?? (dot > 0 ? name.slice(dot + 1).toLowerCase() : '');
 }
 
 function kindOfSource(source: ReattachSource): string {
