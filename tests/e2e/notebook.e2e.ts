@@ -251,5 +251,95 @@ test.describe('notebook', () => {
     const serious = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
     expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
   });
+  test('draws every chart type from rows aggregated in SQL, with tooltips and an editable spec', async ({ page }) => {
+    test.setTimeout(180_000);
+    await openApp(page);
+    const source = await addSqlCell(
+      page,
+      `SELECT range AS id, 'G' || (range % 5) AS gruppe, (range * 7919 % 1000) / 10.0 AS wert,
+  DATE '2024-01-01' + CAST(range % 365 AS INTEGER) AS tag
+FROM range(10000000)`,
+      'punkte'
+    );
+    await expect(source).toHaveAttribute('data-rows', '10000000', { timeout: 90_000 });
+    await page.click('[data-testid=add-chart]');
+    const chart = page.locator('[data-cell-kind=chart]');
+    await chart.locator('[data-testid=chart-from]').selectOption({ label: 'punkte' });
+    const limits: Record<string, number> = { bar: 50, line: 10_000, area: 10_000, scatter: 5000, histogram: 30, boxplot: 30, heatmap: 900 };
+    for (const [mark, limit] of Object.entries(limits)) {
+      await chart.locator(`[data-testid=chart-mark] [data-mark=${mark}]`).click();
+      await expect(chart.locator(`[data-testid=chart-mark] [data-mark=${mark}]`)).toHaveAttribute('aria-checked', 'true');
+      await expect(page.locator('[data-testid=notebook]')).toHaveAttribute('data-run-state', 'idle', { timeout: 60_000 });
+      await expect(chart, mark).toHaveAttribute('data-status', 'ok');
+      await expect(chart.locator('[data-testid=chart-problem]'), mark).toHaveCount(0);
+      await expect(chart.locator('[data-testid=chart-error]'), mark).toHaveCount(0);
+      await expect(chart.locator('[data-testid=chart-view] svg .mark-group').first(), mark).toBeVisible();
+      const drawn = Number(await chart.locator('[data-testid=chart-view]').getAttribute('data-marks'));
+      expect(drawn, mark).toBeGreaterThan(0);
+      expect(drawn, mark).toBeLessThanOrEqual(limit);
+      await chart.screenshot({ path: path.join(ARTIFACTS, `chart-${mark}.png`) });
+    }
+
+    // The histogram of 10M values reaches the page as its 30 bins.
+    await chart.locator('[data-testid=chart-mark] [data-mark=histogram]').click();
+    await expect(chart.locator('[data-testid=chart-view]')).toHaveAttribute('data-marks', '30');
+    await chart.locator('[data-testid=chart-x]').selectOption('wert');
+    await expect(chart).toHaveAttribute('data-status', 'ok');
+    await chart.locator('[data-testid=chart-view] .mark-rect path').nth(10).hover();
+    await expect(page.locator('#vg-tooltip-element')).toContainText('rows');
+
+    // Edit the Vega-Lite spec as JSON, apply, then reset to the generated one.
+    await chart.locator('[data-testid=chart-spec-toggle]').click();
+    const editor = chart.locator('[data-testid=chart-spec-editor]');
+    await expect(editor).toContainText('"values"');
+    const spec = {
+      $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+      data: { name: 'values' },
+      title: 'Verteilung der Werte',
+      mark: { type: 'bar', color: '#e03131', tooltip: true },
+      encoding: {
+        x: { field: 'bin_start', type: 'quantitative', bin: { binned: true } },
+        x2: { field: 'bin_end' },
+        y: { field: 'count', type: 'quantitative' }
+      }
+    };
+    await editor.click();
+    await editor.press('ControlOrMeta+a');
+    await page.keyboard.insertText(JSON.stringify(spec));
+    await chart.locator('[data-testid=chart-spec-apply]').click();
+    await expect(chart.locator('[data-testid=chart-view] svg')).toContainText('Verteilung der Werte');
+    const saved = await page.evaluate(() => document.querySelector('[data-testid=chart-spec-reset]')?.hasAttribute('disabled'));
+    expect(saved).toBe(false);
+    await chart.locator('[data-testid=chart-spec-reset]').click();
+    await expect(chart.locator('[data-testid=chart-view] svg')).not.toContainText('Verteilung der Werte');
+  });
+
+  test('completes table and column names and moves cells by drag and drop', async ({ page }) => {
+    await openApp(page);
+    await loadFiles(page, [DATA[0]]);
+    await expect(page.locator('li[data-table=kunden]')).toHaveAttribute('data-rows', '2000');
+    await page.click('[data-testid=add-sql]');
+    const cell = page.locator('[data-cell-id]').nth(1);
+    const editor = cell.locator('.cm-content');
+    await editor.click();
+    await page.keyboard.type('SELECT * FROM kun');
+    await expect(page.locator('.cm-tooltip-autocomplete')).toContainText('kunden');
+    // CodeMirror ignores Enter for 75 ms after the list opens (interactionDelay), as a typist would.
+    await page.waitForTimeout(200);
+    await page.keyboard.press('Enter');
+    await expect(editor).toHaveText('SELECT * FROM kunden');
+    await page.keyboard.type(' WHERE kunden.Bun');
+    await expect(page.locator('.cm-tooltip-autocomplete')).toContainText('Bundesland');
+    await page.keyboard.press('Escape');
+    await shot(page, 'notebook-completion');
+
+    await page.click('[data-testid=add-markdown]');
+    await page.locator('[data-cell-kind=markdown] [data-testid=markdown-input]').fill('# Ende');
+    const before = await cellIds(page);
+    // Collapsed cells keep source and target on one screen while the mouse drags.
+    for (const id of before.slice(0, 2)) await page.locator(`[data-cell-id="${id}"] [data-testid=cell-collapse]`).click();
+    await page.locator('[data-cell-kind=markdown] [data-testid=cell-handle]').dragTo(page.locator('[data-cell-id]').first().locator('header'));
+    await expect.poll(() => cellIds(page)).toEqual([before[2], before[0], before[1]]);
+  });
 });
 

@@ -1,19 +1,20 @@
 /**
- * Vega-Lite specs for chart cells, and the defaults and checks around them. Pure: the spec reads
- * the named data set `values` (the rows `chartQuery` returns); nothing is embedded.
+ * Vega-Lite specs for chart cells, and the defaults and checks around them. Pure: a spec reads the
+ * named data set `values` (the rows `chartQuery` returns, named by `chartOutput`); nothing is
+ * embedded. Dates and timestamps are drawn in UTC (DuckDB's DATE and TIMESTAMP have no time zone),
+ * so a date is the same day in every browser.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { CHART_MARKS, type ChartConfig, type ChartMark } from '../notebook/model';
-import { aggregateOf, measureName } from './chart-query';
+import { CHART_AGGREGATES, CHART_MARKS, type ChartConfig, type ChartMark } from '../notebook/model';
+import { aggregateOf, chartOutput, MAX_BINS, measureField, type ChartColumn } from './chart-query';
+
+export type { ChartColumn } from './chart-query';
 
 /** Name of the data set a chart cell's spec reads. */
 export const CHART_DATA = 'values';
 
-/** A column of a result: its name and DuckDB type. */
-export interface ChartColumn {
-  name: string;
-  type: string;
-}
+/** How a NULL category is labelled on axes, legends and tooltips. */
+export const NULL_LABEL = '(NULL)';
 
 /** Locale and title of a chart. */
 export interface ChartSpecOptions {
@@ -21,7 +22,8 @@ export interface ChartSpecOptions {
   title?: string;
 }
 
-type FieldKind = 'number' | 'time' | 'text';
+/** How a field is drawn: numbers, times (dates, timestamps) or text (everything else). */
+export type FieldKind = 'number' | 'time' | 'text';
 
 /**
  * How a DuckDB type is drawn: numbers, times (dates, timestamps) or text (everything else).
@@ -29,74 +31,112 @@ type FieldKind = 'number' | 'time' | 'text';
  */
 export function fieldKind(type: string): FieldKind {
   const t = type.toUpperCase();
-  if (/^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|REAL|DECIMAL)/.test(t)) return 'number';
-  if (/^(DATE|TIMESTAMP)/.test(t)) return 'time';
+  if (/^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|REAL|DECIMAL)\b/.test(t)) return 'number';
+  if (/^(DATE|TIMESTAMP)\b/.test(t)) return 'time';
   return 'text';
 }
 
+/** Numbers that are keys or codes rather than measures (`kunde_id`, `plz`, `order_nr`). */
+const KEY_LIKE = /(^|[_\s-])(id|nr|no|nummer|number|plz|zip|code|key)$|^(id|plz|zip)$/i;
+
 /**
- * A sensible chart for a result, from its column types: a date and a number → line over time;
- * a category and a number → bar of the sum; two numbers → scatter; one number → histogram;
- * only categories → bar of counts. With `mark`, the fields that mark needs are picked.
+ * A sensible chart for a result, from its column types: a date and a number → line of the sum over
+ * time; a category and a number → bar of the sum; two numbers → scatter; one number → histogram;
+ * only categories → bar of counts. Numbers named like keys (`kunde_id`, `plz`) are never picked as
+ * the measure. With `mark`, the fields that mark needs are picked.
  * @param columns the input result's columns
  * @param mark the chart type the user asked for
  */
 export function chartDefaults(columns: ChartColumn[], mark?: ChartMark): ChartConfig {
-  const nums = columns.filter((c) => fieldKind(c.type) === 'number').map((c) => c.name);
-  const times = columns.filter((c) => fieldKind(c.type) === 'time').map((c) => c.name);
-  const texts = columns.filter((c) => fieldKind(c.type) === 'text').map((c) => c.name);
-  const chosen =
-    mark ?? (times.length && nums.length ? 'line' : texts.length && nums.length ? 'bar' : nums.length >= 2 ? 'scatter' : nums.length ? 'histogram' : 'bar');
-  const lastNum = nums.at(-1);
+  const names = (kind: FieldKind) => columns.filter((c) => fieldKind(c.type) === kind).map((c) => c.name);
+  const allNums = names('number');
+  const measures = allNums.filter((n) => !KEY_LIKE.test(n));
+  const nums = measures.length ? [...measures, ...allNums.filter((n) => KEY_LIKE.test(n))] : allNums;
+  const times = names('time');
+  const texts = names('text');
+  const measure = measures.at(-1);
+  const chosen: ChartMark =
+    mark ??
+    (times.length && measure
+      ? 'line'
+      : texts.length && measure
+        ? 'bar'
+        : measures.length >= 2
+          ? 'scatter'
+          : measure
+            ? 'histogram'
+            : texts.length || times.length
+              ? 'bar'
+              : allNums.length
+                ? 'histogram'
+                : 'bar');
+  const aggregated = (config: ChartConfig, y: string | undefined): ChartConfig =>
+    y && y !== config.x ? { ...config, y, aggregate: 'sum' } : { ...config, aggregate: 'count' };
+  const first = columns[0]?.name;
   switch (chosen) {
-    case 'bar':
-      return withFields({ mark: 'bar' }, texts[0] ?? times[0] ?? nums[0], lastNum && lastNum !== (texts[0] ?? times[0] ?? nums[0]) ? lastNum : undefined);
+    case 'bar': {
+      const x = texts[0] ?? times[0] ?? nums[0] ?? first;
+      return aggregated(x ? { mark: 'bar', x } : { mark: 'bar' }, measure);
+    }
     case 'line':
-    case 'area':
-      return withFields({ mark: chosen }, times[0] ?? nums[0] ?? texts[0], times.length || texts.length ? lastNum : nums[1]);
-    case 'scatter':
-      return withFields({ mark: 'scatter' }, nums[0], nums[1] ?? nums[0]);
-    case 'histogram':
-      return { mark: 'histogram', x: nums[0] ?? times[0] ?? columns[0]?.name, bins: 30 };
-    case 'boxplot':
-      return withFields({ mark: 'boxplot' }, texts[0], lastNum, true);
+    case 'area': {
+      const x = times[0] ?? nums[0] ?? texts[0] ?? first;
+      const y = times.length || texts.length ? measure : measures.find((n) => n !== x);
+      return aggregated(x ? { mark: chosen, x } : { mark: chosen }, y);
+    }
+    case 'scatter': {
+      const config: ChartConfig = { mark: 'scatter' };
+      const x = nums[0] ?? times[0] ?? first;
+      const y = nums.find((n) => n !== x) ?? x;
+      if (x) config.x = x;
+      if (y) config.y = y;
+      if (texts[0]) config.color = texts[0];
+      return config;
+    }
+    case 'histogram': {
+      const x = nums[0];
+      return x ? { mark: 'histogram', x, bins: 30 } : { mark: 'histogram', bins: 30 };
+    }
+    case 'boxplot': {
+      const config: ChartConfig = { mark: 'boxplot' };
+      if (texts[0]) config.x = texts[0];
+      if (nums.at(-1)) config.y = measure ?? nums.at(-1);
+      return config;
+    }
     case 'heatmap': {
-      const [a, b] = texts.length >= 2 ? texts : [...texts, ...times];
-      const config: ChartConfig = { mark: 'heatmap', x: a ?? columns[0]?.name, y: b ?? columns[1]?.name ?? columns[0]?.name, aggregate: 'count' };
-      if (lastNum) Object.assign(config, { color: lastNum, aggregate: 'sum' });
+      const [a, b] = [...texts, ...times, ...allNums.filter((n) => n !== measure)];
+      const config: ChartConfig = { mark: 'heatmap', aggregate: 'count' };
+      if (a ?? first) config.x = a ?? first;
+      if (b ?? a ?? first) config.y = b ?? a ?? first;
+      if (measure && measure !== config.x && measure !== config.y) Object.assign(config, { color: measure, aggregate: 'sum' });
       return config;
     }
   }
 }
 
-function withFields(config: ChartConfig, x: string | undefined, y: string | undefined, raw = false): ChartConfig {
-  const out: ChartConfig = { ...config };
-  if (x) out.x = x;
-  if (y) {
-    out.y = y;
-    if (!raw && config.mark !== 'scatter') out.aggregate = 'sum';
-  } else if (config.mark !== 'scatter' && !raw) out.aggregate = 'count';
-  return out;
-}
-
 /**
- * Why a chart cannot be drawn from these input columns, or `undefined` when it can.
+ * Why a chart cannot be drawn from these input columns, or `undefined` when it can. The message
+ * names the field and says what would fit.
  * @param config the chart
  * @param columns the input result's columns
  */
 export function checkChart(config: ChartConfig, columns: ChartColumn[]): string | undefined {
-  if (!CHART_MARKS.includes(config.mark)) return `"${config.mark}" is not a chart type (${CHART_MARKS.join(', ')})`;
+  if (!CHART_MARKS.includes(config.mark)) return `"${String(config.mark)}" is not a chart type (${CHART_MARKS.join(', ')})`;
+  if (config.aggregate !== undefined && !CHART_AGGREGATES.includes(config.aggregate))
+    return `"${String(config.aggregate)}" is not an aggregate (${CHART_AGGREGATES.join(', ')})`;
   const byName = new Map(columns.map((c) => [c.name, c]));
   for (const key of ['x', 'y', 'color'] as const) {
     const field = config[key];
     if (field !== undefined && !byName.has(field)) return `Field "${field}" (${key}) is not a column of the input`;
   }
-  const kind = (field: string | undefined) => (field ? fieldKind(byName.get(field)!.type) : undefined);
+  const kind = (field: string) => fieldKind(byName.get(field)!.type);
   const typeOf = (field: string) => byName.get(field)!.type;
   const agg = aggregateOf(config);
-  const measureField = config.mark === 'heatmap' ? config.color : config.y;
-  if (measureField && agg !== 'count' && agg !== 'distinct' && kind(measureField) !== 'number' && config.mark !== 'scatter') {
-    return `The ${agg} of "${measureField}" needs a numeric field; it is ${typeOf(measureField)}`;
+  const measure = measureField(config);
+  if (config.mark !== 'scatter' && config.mark !== 'histogram' && config.mark !== 'boxplot') {
+    if (!measure && agg !== 'count') return `The ${agg} needs a measure field (${config.mark === 'heatmap' ? 'color' : 'y'}); pick one or count rows`;
+    if (measure && agg !== 'count' && agg !== 'distinct' && kind(measure) !== 'number')
+      return `The ${agg} of "${measure}" needs a numeric field; "${measure}" is ${typeOf(measure)}`;
   }
   switch (config.mark) {
     case 'bar':
@@ -110,6 +150,8 @@ export function checkChart(config: ChartConfig, columns: ChartColumn[]): string 
     case 'histogram':
       if (!config.x) return 'A histogram needs a numeric x field';
       if (kind(config.x) !== 'number') return `A histogram needs a numeric x field; "${config.x}" is ${typeOf(config.x)}`;
+      if (config.bins !== undefined && !(Number.isInteger(config.bins) && config.bins >= 1 && config.bins <= MAX_BINS))
+        return `A histogram has 1 to ${MAX_BINS} bins; ${String(config.bins)} is not possible`;
       return undefined;
     case 'boxplot':
       if (!config.y) return 'A box plot needs a numeric y field';
@@ -162,146 +204,211 @@ export function fieldRef(name: string): string {
 const ref = fieldRef;
 
 const PALETTE = ['#3b5bdb', '#f59f00', '#2f9e44', '#e03131', '#7048e8', '#1098ad', '#d6336c', '#868e96'];
+const NUMBER_FORMAT = ',.4~f';
+type Def = Record<string, unknown>;
 
 /**
  * The Vega-Lite spec of a chart cell over its aggregated rows (data set `values`), with tooltips on
- * every mark and numbers and dates in the chosen locale.
+ * every mark, axis titles that name the aggregate (`sum of umsatz`), NULL categories labelled
+ * `(NULL)`, and numbers and dates in the chosen locale (`1.234,5` and `31.12.2025` for de).
  * @param config the chart
  * @param columns the aggregated rows' columns (from the cell's run)
  * @param options locale and title
  */
 export function chartSpec(config: ChartConfig, columns: ChartColumn[], options: ChartSpecOptions): TopLevelSpec {
-  const types = new Map(columns.map((c) => [c.name, c.type]));
-  const m = measureName(config);
+  const out = chartOutput(config);
+  const types = new Map(columns.map((c) => [c.name, c.type.toUpperCase()]));
+  const kind = (name: string): FieldKind => fieldKind(types.get(name) ?? 'VARCHAR');
+  const isTimestamp = (name: string) => (types.get(name) ?? '').startsWith('TIMESTAMP');
+  const timeUnit = (name: string) => (isTimestamp(name) ? 'utcyearmonthdatehoursminutesseconds' : 'utcyearmonthdate');
+  const timeFormat = (name: string) => (isTimestamp(name) ? '%x %H:%M' : '%x');
   const agg = aggregateOf(config);
-  const measureTitle = m === 'count' ? 'count of rows' : `${agg} of ${config.mark === 'heatmap' ? config.color : config.y}`;
-  const numFormat = ',.4~f';
-  const axisType = (field: string | undefined): 'quantitative' | 'temporal' | 'ordinal' | 'nominal' => {
-    const kind = field ? fieldKind(types.get(field) ?? 'VARCHAR') : 'text';
-    return kind === 'number' ? 'quantitative' : kind === 'time' ? 'temporal' : 'nominal';
-  };
-  const tip = (field: string, title?: string) => {
-    const type = axisType(field);
-    return type === 'quantitative'
-      ? { field: ref(field), type, title: title ?? field, format: numFormat }
-      : type === 'temporal'
-        ? { field: ref(field), type, title: title ?? field, format: '%x' }
-        : { field: ref(field), type, title: title ?? field };
-  };
-  const color = config.color && config.mark !== 'heatmap' && types.has(config.color) ? { field: ref(config.color), type: axisType(config.color) === 'quantitative' && config.mark === 'scatter' ? 'quantitative' : 'nominal', title: config.color } : undefined;
-  const base = {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    data: { name: CHART_DATA },
-    width: 'container',
-    height: 260,
-    autosize: { type: 'fit-x', contains: 'padding' },
-    // Vega under-measures rotated axis labels when fitting the width; the bottom padding keeps
-    // them inside the SVG (and the PNG export).
-    padding: { left: 5, top: 5, right: 5, bottom: 60 },
-    ...(options.title ? { title: options.title } : {}),
-    config: {
-      locale: LOCALES[options.locale],
-      range: { category: PALETTE },
-      axis: { labelFontSize: 11, titleFontSize: 12, labelLimit: 110 },
-      view: { stroke: null }
-    }
-  } as const;
+  const measureTitle = out.measure && (agg === 'count' || !measureField(config) ? 'count of rows' : `${agg} of ${measureField(config)}`);
 
-  let body: Record<string, unknown>;
+  const transform: Def[] = [];
+  const labels = new Map<string, string>();
+  /** The field to encode for a text category: a copy with NULL replaced by its label. */
+  const labelled = (name: string): string => {
+    let as = labels.get(name);
+    if (!as) {
+      as = `__seglab_label_${labels.size}`;
+      const v = `datum[${JSON.stringify(name)}]`;
+      transform.push({ calculate: `isValid(${v}) ? ${v} + '' : ${JSON.stringify(NULL_LABEL)}`, as });
+      labels.set(name, as);
+    }
+    return as;
+  };
+  /** A category on a band axis (bar x, heatmap axes, box-plot groups) or a legend. */
+  const discrete = (name: string, keepOrder: boolean): Def => {
+    switch (kind(name)) {
+      case 'text':
+        return { field: labelled(name), type: 'nominal', title: name, ...(keepOrder ? { sort: null } : {}) };
+      case 'number':
+        return { field: ref(name), type: 'ordinal', title: name, sort: 'ascending' };
+      case 'time':
+        return { field: ref(name), type: 'ordinal', timeUnit: timeUnit(name), title: name, sort: 'ascending', axis: { format: timeFormat(name) } };
+    }
+  };
+  /** A position on a continuous axis (line and area x, scatter axes). */
+  const continuous = (name: string, zero: boolean): Def => {
+    switch (kind(name)) {
+      case 'number':
+        return { field: ref(name), type: 'quantitative', title: name, scale: { zero } };
+      case 'time':
+        return { field: ref(name), type: 'temporal', title: name, scale: { type: 'utc' } };
+      case 'text':
+        return { field: labelled(name), type: 'ordinal', title: name, sort: null };
+    }
+  };
+  const tip = (name: string, title = name): Def => {
+    switch (kind(name)) {
+      case 'number':
+        return { field: ref(name), type: 'quantitative', title, format: NUMBER_FORMAT };
+      case 'time':
+        return { field: ref(name), type: 'temporal', timeUnit: timeUnit(name), title, format: timeFormat(name) };
+      case 'text':
+        return { field: labelled(name), type: 'nominal', title };
+    }
+  };
+  const legend = (name: string): Def => {
+    const def = discrete(name, false);
+    delete def.axis;
+    return def;
+  };
+  const measureAxis = (stacked: boolean): Def => ({
+    field: ref(out.measure!),
+    type: 'quantitative',
+    title: measureTitle,
+    ...(stacked ? {} : { stack: null })
+  });
+  const additive = agg === 'count' || agg === 'sum';
+
+  let body: Def;
   switch (config.mark) {
     case 'bar': {
-      const x = config.x!;
-      const xType = axisType(x) === 'quantitative' ? 'ordinal' : axisType(x) === 'temporal' ? 'temporal' : 'nominal';
+      const x = out.x!;
+      const c = out.color;
       body = {
         mark: { type: 'bar', tooltip: true, color: PALETTE[0] },
         encoding: {
-          x: { field: ref(x), type: xType, sort: null, title: x, axis: { labelAngle: -40 } },
-          y: { field: ref(m), type: 'quantitative', title: measureTitle, axis: { format: '~s' } },
-          ...(color ? { color, xOffset: { field: ref(config.color!) } } : {}),
-          tooltip: [tip(x), ...(config.color ? [tip(config.color)] : []), tip(m, measureTitle)]
+          x: { ...discrete(x, true), axis: { ...((discrete(x, true).axis as Def) ?? {}), labelAngle: -40 } },
+          y: measureAxis(additive),
+          ...(c ? { color: legend(c), ...(additive ? {} : { xOffset: { field: legend(c).field, type: 'nominal', sort: legend(c).sort } }) } : {}),
+          tooltip: [tip(x), ...(c ? [tip(c)] : []), tip(out.measure!, measureTitle)]
         }
       };
       break;
     }
     case 'line':
     case 'area': {
-      const x = config.x!;
-      const xType = axisType(x) === 'nominal' ? 'ordinal' : axisType(x);
+      const x = out.x!;
+      const c = out.color;
       body = {
-        mark: config.mark === 'line' ? { type: 'line', point: true, tooltip: true, color: PALETTE[0] } : { type: 'area', line: true, opacity: 0.35, tooltip: true, color: PALETTE[0] },
+        mark:
+          config.mark === 'line'
+            ? { type: 'line', point: true, tooltip: true, color: PALETTE[0] }
+            : { type: 'area', line: true, opacity: c && !additive ? 0.35 : 0.5, tooltip: true, color: PALETTE[0] },
         encoding: {
-          x: { field: ref(x), type: xType, sort: null, title: x },
-          y: { field: ref(m), type: 'quantitative', title: measureTitle, axis: { format: '~s' }, ...(config.mark === 'area' && color ? { stack: 'zero' } : {}) },
-          ...(color ? { color } : {}),
-          tooltip: [tip(x), ...(config.color ? [tip(config.color)] : []), tip(m, measureTitle)]
+          x: continuous(x, false),
+          y: measureAxis(config.mark === 'area' && additive),
+          ...(c ? { color: legend(c) } : {}),
+          tooltip: [tip(x), ...(c ? [tip(c)] : []), tip(out.measure!, measureTitle)]
         }
       };
       break;
     }
     case 'scatter': {
-      const x = config.x!;
-      const y = config.y!;
+      const x = out.x!;
+      const y = out.y!;
+      const c = out.color;
       body = {
         mark: { type: 'point', filled: true, opacity: 0.6, size: 30, tooltip: true, color: PALETTE[0] },
         encoding: {
-          x: { field: ref(x), type: axisType(x), scale: { zero: false }, title: x },
-          y: { field: ref(y), type: axisType(y), scale: { zero: false }, title: y },
-          ...(color ? { color } : {}),
-          tooltip: [tip(x), tip(y), ...(config.color ? [tip(config.color)] : [])]
+          x: continuous(x, false),
+          y: continuous(y, false),
+          ...(c ? { color: kind(c) === 'number' ? { field: ref(c), type: 'quantitative', title: c } : legend(c) } : {}),
+          tooltip: [tip(x), ...(y !== x ? [tip(y)] : []), ...(c ? [tip(c)] : [])]
         }
       };
       break;
     }
     case 'histogram': {
-      const x = config.x!;
+      const s = out.stats;
+      const c = out.color;
       body = {
         mark: { type: 'bar', tooltip: true, color: PALETTE[0], binSpacing: 1 },
         encoding: {
-          x: { field: 'bin_start', type: 'quantitative', bin: { binned: true }, title: x },
-          x2: { field: 'bin_end' },
-          y: { field: 'count', type: 'quantitative', title: 'count of rows' },
+          x: { field: ref(s.bin_start!), type: 'quantitative', bin: { binned: true }, title: out.x },
+          x2: { field: ref(s.bin_end!) },
+          y: { field: ref(s.count!), type: 'quantitative', title: 'count of rows' },
+          ...(c ? { color: legend(c) } : {}),
           tooltip: [
-            { field: 'bin_start', type: 'quantitative', title: 'from', format: numFormat },
-            { field: 'bin_end', type: 'quantitative', title: 'to', format: numFormat },
-            { field: 'count', type: 'quantitative', title: 'rows', format: ',d' }
+            { field: ref(s.bin_start!), type: 'quantitative', title: 'from', format: NUMBER_FORMAT },
+            { field: ref(s.bin_end!), type: 'quantitative', title: 'to', format: NUMBER_FORMAT },
+            ...(c ? [tip(c)] : []),
+            { field: ref(s.count!), type: 'quantitative', title: 'rows', format: ',d' }
           ]
         }
       };
       break;
     }
     case 'boxplot': {
-      const g = config.x;
-      const y = config.y!;
-      const x = g ? { field: ref(g), type: 'nominal', sort: null, title: g, axis: { labelAngle: -40 } } : { datum: y, type: 'nominal', title: null };
+      const g = out.x;
+      const y = out.y!;
+      const s = out.stats;
+      const x = g ? { ...discrete(g, true), axis: { ...((discrete(g, true).axis as Def) ?? {}), labelAngle: -40 } } : { datum: y, type: 'nominal', title: null };
+      const q = (stat: keyof typeof s) => ({ field: ref(s[stat]!), type: 'quantitative', title: y, scale: { zero: false } });
       const tooltip = [
         ...(g ? [tip(g)] : []),
-        { field: 'n', type: 'quantitative', title: 'rows', format: ',d' },
-        ...['min', 'lower', 'q1', 'median', 'q3', 'upper', 'max'].map((f) => ({ field: f, type: 'quantitative', title: f, format: numFormat }))
+        { field: ref(s.n!), type: 'quantitative', title: 'rows', format: ',d' },
+        ...(['min', 'lower', 'q1', 'median', 'q3', 'upper', 'max'] as const).map((f) => ({ field: ref(s[f]!), type: 'quantitative', title: f, format: NUMBER_FORMAT }))
       ];
       body = {
         encoding: { x, tooltip },
         layer: [
-          { mark: { type: 'rule', color: '#495057' }, encoding: { y: { field: 'lower', type: 'quantitative', title: y, scale: { zero: false } }, y2: { field: 'upper' } } },
-          { mark: { type: 'bar', size: 22, color: PALETTE[0], opacity: 0.85 }, encoding: { y: { field: 'q1', type: 'quantitative' }, y2: { field: 'q3' } } },
-          { mark: { type: 'tick', size: 22, color: '#fff', thickness: 2 }, encoding: { y: { field: 'median', type: 'quantitative' } } }
+          { mark: { type: 'rule', color: '#495057' }, encoding: { y: q('lower'), y2: { field: ref(s.upper!) } } },
+          { mark: { type: 'bar', size: 22, color: PALETTE[0], opacity: 0.85 }, encoding: { y: q('q1'), y2: { field: ref(s.q3!) } } },
+          { mark: { type: 'tick', size: 22, color: '#fff', thickness: 2 }, encoding: { y: q('median') } }
         ]
       };
       break;
     }
     case 'heatmap': {
-      const x = config.x!;
-      const y = config.y!;
+      const x = out.x!;
+      const y = out.y!;
+      const xDef = discrete(x, false);
       body = {
+        height: { step: 20 },
         mark: { type: 'rect', tooltip: true },
         encoding: {
-          x: { field: ref(x), type: axisType(x) === 'quantitative' ? 'ordinal' : axisType(x) === 'temporal' ? 'ordinal' : 'nominal', title: x },
-          y: { field: ref(y), type: axisType(y) === 'quantitative' ? 'ordinal' : axisType(y) === 'temporal' ? 'ordinal' : 'nominal', title: y },
-          color: { field: ref(m), type: 'quantitative', title: measureTitle, scale: { scheme: 'blues' } },
-          tooltip: [tip(x), tip(y), tip(m, measureTitle)]
+          x: { ...xDef, axis: { ...((xDef.axis as Def) ?? {}), labelAngle: -40 } },
+          y: discrete(y, false),
+          color: { field: ref(out.measure!), type: 'quantitative', title: measureTitle, scale: { scheme: 'blues' } },
+          tooltip: [tip(x), ...(y !== x ? [tip(y)] : []), tip(out.measure!, measureTitle)]
         }
       };
       break;
     }
   }
-  return { ...base, ...body } as unknown as TopLevelSpec;
+
+  const spec = {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    data: { name: CHART_DATA },
+    ...(transform.length ? { transform } : {}),
+    width: 'container',
+    height: 260,
+    // The rows arrive after the first layout (named data); `resize` lays the chart out again then,
+    // or axes and legends are sized for an empty chart and cut off.
+    autosize: { type: 'fit-x', contains: 'padding', resize: true },
+    padding: 5,
+    ...(options.title ? { title: options.title } : {}),
+    config: {
+      locale: LOCALES[options.locale],
+      range: { category: PALETTE },
+      axis: { labelFontSize: 11, titleFontSize: 12, labelLimit: 110 },
+      view: { stroke: null }
+    },
+    ...body
+  };
+  return spec as unknown as TopLevelSpec;
 }

@@ -178,9 +178,10 @@ export async function runCell(engine: Engine, cell: ResultCell, options: RunCell
       body = cellQuery(cell.sql);
     } else {
       if (!options.input) throw new EngineError({ code: 'SQL_BIND', message: `The chart reads cell "${cell.from}", which has no result.` });
-      const problem = checkChart(cell.chart, await describe(engine, options.input));
+      const inputColumns = await describe(engine, options.input);
+      const problem = checkChart(cell.chart, inputColumns);
       if (problem) throw new EngineError({ code: 'SQL_BIND', message: problem });
-      body = chartQuery(cell.chart, options.input);
+      body = chartQuery(cell.chart, options.input, inputColumns);
     }
     await engine.db.exec(`${create}\n${body}\n`);
     const columns = await describe(engine, view);

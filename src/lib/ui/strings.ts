@@ -263,9 +263,15 @@ export const t = {
     specToggle: 'Vega-Lite JSON',
     specLabel: 'Vega-Lite spec (JSON)',
     specNotObject: 'The spec must be a JSON object.',
+    specData: 'The spec must read its rows from "data": { "name": "values" }.',
     customSpec: 'Edited by hand',
     apply: 'Apply',
     reset: 'Reset to generated',
-    failed: 'The chart could not be drawn'
+    failed: 'The chart could not be drawn',
+    exportAs: (format: string) => `Download the chart as ${format}`,
+    jsonError: (message: string) => `Not valid JSON: ${message}`,
+    fitting: 'Fitting columns',
+    other: 'Other columns',
+    none: '(none)'
   }
 } as const;
