@@ -233,6 +233,7 @@ test.describe('notebook', () => {
 
   test('works by keyboard alone and has no serious accessibility violation', async ({ page }) => {
     await openApp(page, '?sample=1');
+    await expect(page.locator('[data-cell-id=channels]')).toHaveAttribute('data-status', 'ok', { timeout: 60_000 });
     await expect(page.locator('[data-testid=notebook]')).toHaveAttribute('data-run-state', 'idle', { timeout: 60_000 });
     const count = await page.locator('[data-cell-id]').count();
     expect(count).toBeGreaterThan(3);

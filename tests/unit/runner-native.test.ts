@@ -165,7 +165,9 @@ describe('seglab run on the bundled sample', () => {
       expect(report.cells.map((c: { id: string; rows: number | null }) => [c.id, c.rows])).toEqual([
         ['intro', null],
         ['revenue', 16],
+        ['revenue_chart', 16],
         ['monthly', 36],
+        ['monthly_chart', 36],
         ['top', 20],
         ['channels', 6]
       ]);
