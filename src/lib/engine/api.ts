@@ -144,12 +144,14 @@ export interface EngineApi {
   renameTable(from: string, to: string): Promise<TableInfo>;
   dropTable(name: string): Promise<void>;
   profile(table: string): Promise<TableProfile>;
-  /** Runs one notebook cell into its view (chart cells read `input`, the view of their `from` cell); never rejects for a failing cell. */
-  runCell(cell: SqlCell | ChartCell, input?: string): Promise<CellRun>;
+  /**
+   * Runs one notebook cell into its view (chart cells read `input`, the view of their `from` cell)
+   * and returns the run with the first `limit` rows as Arrow IPC bytes (transferred; empty when
+   * the cell failed). Never rejects for a failing cell.
+   */
+  runCell(cell: SqlCell | ChartCell, input: string | undefined, limit: number): Promise<{ run: CellRun; bytes: Uint8Array }>;
   /** The table names a SQL text reads (DuckDB's parser, else a word scan), for the dependency graph. */
   reads(sql: string): Promise<string[]>;
-  /** The first `limit` rows of a table or view as Arrow IPC bytes (transferred). */
-  head(view: string, limit: number): Promise<Uint8Array>;
   /** Drops a cell's view if it exists (the cell was deleted or renamed). */
   dropView(name: string): Promise<void>;
 }

@@ -1,3 +1,4 @@
+import { tableFromIPC } from 'apache-arrow';
 import { checkChart } from '../charts/chart-spec';
 import { chartQuery } from '../charts/chart-query';
 import { cellDependencies, skipReason, sqlWords, type CellDeps, type ResultCell, type RunStatus } from '../notebook/graph';
@@ -224,6 +225,23 @@ export async function tablesRead(engine: Engine, text: string): Promise<readonly
 
 function cellQuery(text: string): string {
   return text.replace(/[\s;]+$/, '');
+}
+
+/**
+ * A `consume` for `runCell` that keeps the first `limit` rows of the result as Arrow IPC and runs
+ * the extra `count(*)` only when the head was cut off, so a result that fits is queried once.
+ * @param engine the engine
+ * @param limit rows to keep
+ */
+export function headConsumer(engine: Engine, limit: number): { consume: (table: string) => Promise<{ rows: number }>; bytes: () => Uint8Array } {
+  let bytes: Uint8Array = new Uint8Array();
+  const consume = async (table: string) => {
+    const cap = Math.max(0, Math.floor(limit));
+    bytes = await engine.query(String(sql`SELECT * FROM ${ident(table)} LIMIT ${cap}`));
+    const kept = tableFromIPC(bytes).numRows;
+    return kept < cap ? { rows: kept } : countRows(engine, table);
+  };
+  return { consume, bytes: () => bytes };
 }
 
 async function countRows(engine: Engine, table: string): Promise<{ rows: number }> {

@@ -10,7 +10,7 @@ import { Engine } from './engine';
 import { EngineError } from './errors';
 import { exportCsv } from './export';
 import { exportParquet } from './export-parquet';
-import { runCell, tablesRead } from './run-notebook';
+import { headConsumer, runCell, tablesRead } from './run-notebook';
 import { fileSource } from './source';
 import { ident, sql } from '../sql/quote';
 import './transfer';
@@ -86,15 +86,15 @@ const api: EngineApi = {
   async profile(table: string) {
     return (await engine()).profile(table);
   },
-  async runCell(cell, input) {
-    return runCell(await engine(), cell, { input });
+  async runCell(cell, input, limit) {
+    const e = await engine();
+    const head = headConsumer(e, limit);
+    const run = await runCell(e, cell, { input, consume: head.consume });
+    const bytes = run.status === 'ok' ? head.bytes() : new Uint8Array();
+    return Comlink.transfer({ run, bytes }, [bytes.buffer]);
   },
   async reads(text: string) {
     return [...(await tablesRead(await engine(), text))];
-  },
-  async head(view: string, limit: number) {
-    const bytes = await (await engine()).query(String(sql`SELECT * FROM ${ident(view)} LIMIT ${Math.max(0, Math.floor(limit))}`));
-    return Comlink.transfer(bytes, [bytes.buffer]);
   },
   async dropView(name: string) {
     await (await engine()).db.exec(String(sql`DROP VIEW IF EXISTS ${ident(name)}`));

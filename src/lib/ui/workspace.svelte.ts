@@ -58,6 +58,8 @@ export class Workspace {
   #sources: Source[] = [];
   #autosaver: Autosaver | null = null;
   #files: FileStore | null = null;
+  /** Tables whose files are in OPFS. */
+  readonly #kept = new Set<string>();
   #restoring = false;
   readonly #queue: EngineQueue;
   readonly #client: EngineClient;
@@ -315,8 +317,6 @@ export class Workspace {
     }));
     return { notebook, keepData: this.keepData, savedAt: new Date().toISOString(), files };
   }
-
-  readonly #kept = new Set<string>();
 
   async #keep(entry: TableEntry): Promise<void> {
     if (!this.#files || this.#kept.has(entry.info.name)) return;

@@ -18,24 +18,27 @@ function fakeEngine(tables: string[] = ['kunden'], sources: string[] = tables) {
   let cancelSlow: (() => void) | null = null;
   const api = {
     reads: async (text: string) => sqlWords(text),
-    runCell: async (cell: SqlCell | ChartCell, input?: string): Promise<CellRun> => {
-      ran.push(cell.id);
-      const base = { id: cell.id, kind: cell.kind, ms: 1 } as const;
-      if (cell.kind === 'sql' && cell.sql.includes('fail')) {
-        return { ...base, status: 'error', rows: null, error: 'Parser Error: syntax error at or near "fail"', code: 'SQL_PARSE', line: 1, column: 8 };
-      }
-      if (cell.kind === 'sql' && cell.sql.includes('slow')) {
-        await new Promise<void>((_, reject) => (cancelSlow = () => reject(new EngineError({ code: 'CANCELLED', message: 'cancelled' }))));
-      }
-      if (cell.kind === 'chart' && !input) throw new Error('chart without input');
-      return { ...base, status: 'ok', rows: 3, table: cellView(cell), columns: [{ name: 'v', type: 'BIGINT' }] };
-    },
-    head: async () => tableToIPC(tableFromArrays({ v: [1, 2, 3] }), { format: 'stream' })!,
+    runCell: async (cell: SqlCell | ChartCell, input?: string): Promise<{ run: CellRun; bytes: Uint8Array }> => ({
+      run: await run(cell, input),
+      bytes: tableToIPC(tableFromArrays({ v: [1, 2, 3] }), { format: 'stream' })!
+    }),
     dropView: async (name: string) => {
       dropped.push(name);
     },
     cancel: async () => cancelSlow?.()
   };
+  async function run(cell: SqlCell | ChartCell, input?: string): Promise<CellRun> {
+    ran.push(cell.id);
+    const base = { id: cell.id, kind: cell.kind, ms: 1 } as const;
+    if (cell.kind === 'sql' && cell.sql.includes('fail')) {
+      return { ...base, status: 'error', rows: null, error: 'Parser Error: syntax error at or near "fail"', code: 'SQL_PARSE', line: 1, column: 8 };
+    }
+    if (cell.kind === 'sql' && cell.sql.includes('slow')) {
+      await new Promise<void>((_, reject) => (cancelSlow = () => reject(new EngineError({ code: 'CANCELLED', message: 'cancelled' }))));
+    }
+    if (cell.kind === 'chart' && !input) throw new Error('chart without input');
+    return { ...base, status: 'ok', rows: 3, table: cellView(cell), columns: [{ name: 'v', type: 'BIGINT' }] };
+  }
   const client = { call: <T>(fn: (a: typeof api) => Promise<T>) => fn(api) } as unknown as EngineClient;
   const queue = new EngineQueue(client);
   let changes = 0;

@@ -400,10 +400,9 @@ export class NotebookState {
     state.startedAt = performance.now();
     if (cell.kind === 'sql') state.ranText = cell.sql;
     try {
-      const run = await this.host.queue.run((c) => c.call((api) => api.runCell(cell, input)), ticket);
-      if (run.status === 'ok' && run.table) {
-        const limit = cell.kind === 'sql' ? GRID_ROW_CAP : CHART_ROW_CAP;
-        const bytes = await this.host.queue.run((c) => c.call((api) => api.head(run.table!, limit)), ticket);
+      const limit = cell.kind === 'sql' ? GRID_ROW_CAP : CHART_ROW_CAP;
+      const { run, bytes } = await this.host.queue.run((c) => c.call((api) => api.runCell(cell, input, limit)), ticket);
+      if (run.status === 'ok') {
         if (cell.kind === 'sql') {
           state.result = { bytes, total: run.rows ?? 0 };
           state.values = null;
