@@ -1,15 +1,27 @@
 /**
- * Writes the bundled sample data: static/samples/kunden.csv (2,000 B2C customers),
- * static/samples/bestellungen.csv (15,000 orders) and static/samples/retail.notebook.json.
- * The CSVs look like a German shop-system export: `;`, Windows-1252, CRLF, decimal commas with
- * `.` thousands, `dd.mm.yyyy` dates. Every person is made up (common names, `example.*` mail).
- * Deterministic: a seeded PRNG and no clock, so re-running gives identical bytes.
+ * Writes the bundled sample data to static/samples/:
+ * - kunden.csv (2,000 B2C customers), bestellungen.csv (15,000 orders), retail.notebook.json;
+ * - firmen.csv (1,500 B2B accounts in DE/AT/CH, won or prospect), aktivitaeten.csv (20,000
+ *   marketing and sales events of those accounts in 2024–2025);
+ * - umfrage.csv (a needs survey of 800 of the B2C customers, Likert answers 1–5).
+ * The CSVs look like a German shop- or CRM-system export: `;`, Windows-1252, CRLF, decimal commas
+ * with `.` thousands, `dd.mm.yyyy` dates. Every person and company is made up (common first and
+ * last names, `example.*` mail, company names from invented syllables).
+ * Deterministic: each file family has its own seeded PRNG and nothing reads the clock, so
+ * re-running gives identical bytes.
+ *
+ * Planted structure, for exercises and tests: won accounts lean to some industries, to 50–999
+ * employees and to referrals and partners, and show more demos and offers before they buy;
+ * prospects that resemble them (the lookalikes) show more demos and offers too; some accounts have
+ * no activity at all, others were active in the last weeks. Survey answers come from four needs
+ * profiles (price, sustainability and quality, fast delivery, advice) that lean on age and on the
+ * customer's channel.
  *
  * Run: npx tsx scripts/make-samples.ts
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { NOTEBOOK_FORMAT, NOTEBOOK_VERSION, type Notebook } from '../src/lib/notebook/model';
 import { serializeNotebook } from '../src/lib/notebook/serialize';
 import { readNotebook } from '../src/lib/notebook/validate';
@@ -33,14 +45,36 @@ function prng(seed: number): () => number {
   };
 }
 
-const random = prng(20251231);
-const int = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
-const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
-function weighted<T>(items: readonly (readonly [T, number])[]): T {
-  const total = items.reduce((s, [, w]) => s + w, 0);
-  let r = random() * total;
-  for (const [item, w] of items) if ((r -= w) < 0) return item;
-  return items[items.length - 1][0];
+/** The draws the generators need, over one seeded stream. */
+class Draws {
+  readonly random: () => number;
+  constructor(seed: number) {
+    this.random = prng(seed);
+  }
+
+  int(lo: number, hi: number): number {
+    return lo + Math.floor(this.random() * (hi - lo + 1));
+  }
+
+  pick<T>(items: readonly T[]): T {
+    return items[Math.floor(this.random() * items.length)];
+  }
+
+  weighted<T>(items: readonly (readonly [T, number])[]): T {
+    const total = items.reduce((s, [, w]) => s + w, 0);
+    let r = this.random() * total;
+    for (const [item, w] of items) if ((r -= w) < 0) return item;
+    return items[items.length - 1][0];
+  }
+
+  /** A standard normal draw (Box–Muller). */
+  normal(): number {
+    return Math.sqrt(-2 * Math.log(1 - this.random())) * Math.cos(2 * Math.PI * this.random());
+  }
+
+  chance(p: number): boolean {
+    return this.random() < p;
+  }
 }
 
 const FEMALE = ['Anna', 'Maria', 'Sophie', 'Laura', 'Julia', 'Lena', 'Katharina', 'Sabine', 'Petra', 'Monika', 'Ursula', 'Claudia', 'Jana', 'Hannah', 'Lea', 'Jessica', 'Nicole', 'Renate', 'Birgit', 'Andrea', 'Jördis', 'Bärbel'];
@@ -116,58 +150,58 @@ interface Customer {
   row: string[];
 }
 
-function makeCustomers(): Customer[] {
+function makeCustomers(r: Draws): Customer[] {
   const customers: Customer[] = [];
   const mails = new Set<string>();
   for (let i = 0; i < CUSTOMERS; i++) {
-    const gender = weighted([
+    const gender = r.weighted([
       ['w', 49],
       ['m', 49],
       ['d', 2]
     ] as const);
-    const first = gender === 'w' ? pick(FEMALE) : gender === 'm' ? pick(MALE) : pick([...FEMALE, ...MALE]);
-    const last = pick(LAST);
-    const [town, land, lo, hi] = weighted(TOWNS.map((t) => [t, t[4]] as const));
-    const born = Date.UTC(int(1945, 2005), int(0, 11), int(1, 28));
-    const since = FIRST_DAY - 365 * DAY + Math.floor(random() * ((LAST_DAY - FIRST_DAY + 365 * DAY) * 0.9));
-    let mail = `${mailPart(first)}.${mailPart(last)}@${pick(['example.de', 'example.com'])}`;
+    const first = gender === 'w' ? r.pick(FEMALE) : gender === 'm' ? r.pick(MALE) : r.pick([...FEMALE, ...MALE]);
+    const last = r.pick(LAST);
+    const [town, land, lo, hi] = r.weighted(TOWNS.map((t) => [t, t[4]] as const));
+    const born = Date.UTC(r.int(1945, 2005), r.int(0, 11), r.int(1, 28));
+    const since = FIRST_DAY - 365 * DAY + Math.floor(r.random() * ((LAST_DAY - FIRST_DAY + 365 * DAY) * 0.9));
+    let mail = `${mailPart(first)}.${mailPart(last)}@${r.pick(['example.de', 'example.com'])}`;
     for (let n = 2; mails.has(mail); n++) mail = mail.replace(/\d*@/, `${n}@`);
     mails.add(mail);
     customers.push({
       id: `K-${100001 + i}`,
       since: Math.floor(since / DAY) * DAY,
-      channel: weighted(CHANNELS),
-      activity: 1 / (random() ** 0.8 + 0.05),
+      channel: r.weighted(CHANNELS),
+      activity: 1 / (r.random() ** 0.8 + 0.05),
       cents: 0,
-      row: [first, last, mail, String(int(lo, hi)).padStart(5, '0'), town, land, ddmmyyyy(born), gender]
+      row: [first, last, mail, String(r.int(lo, hi)).padStart(5, '0'), town, land, ddmmyyyy(born), gender]
     });
   }
   return customers;
 }
 
-function makeOrders(customers: Customer[]): string[][] {
+function makeOrders(r: Draws, customers: Customer[]): string[][] {
   const weights = customers.map((c) => [c, c.activity] as const);
   const orders: { day: number; customer: Customer; cents: number; margin: number; channel: string; device: string }[] = [];
   for (let i = 0; i < ORDERS; i++) {
-    const customer = weighted(weights);
+    const customer = r.weighted(weights);
     const from = Math.max(customer.since, FIRST_DAY);
-    const day = from + Math.floor(random() * ((LAST_DAY - from) / DAY + 1)) * DAY;
-    const cents = Math.round(Math.exp(3.2 + random() * 2.2 + random() * 1.2) * 100);
-    const channel = random() < 0.7 ? customer.channel : weighted(CHANNELS);
+    const day = from + Math.floor(r.random() * ((LAST_DAY - from) / DAY + 1)) * DAY;
+    const cents = Math.round(Math.exp(3.2 + r.random() * 2.2 + r.random() * 1.2) * 100);
+    const channel = r.random() < 0.7 ? customer.channel : r.weighted(CHANNELS);
     const device =
       channel === 'Filiale'
         ? ''
         : channel === 'App'
-          ? weighted([
+          ? r.weighted([
               ['Smartphone', 85],
               ['Tablet', 15]
             ] as const)
-          : weighted([
+          : r.weighted([
               ['Desktop', 50],
               ['Smartphone', 40],
               ['Tablet', 10]
             ] as const);
-    orders.push({ day, customer, cents, margin: Math.round(cents * (0.12 + random() * 0.3)), channel, device });
+    orders.push({ day, customer, cents, margin: Math.round(cents * (0.12 + r.random() * 0.3)), channel, device });
   }
   orders.sort((a, b) => a.day - b.day);
   return orders.map((o, i) => {
@@ -275,18 +309,402 @@ function notebook(): Notebook {
   );
 }
 
-const customers = makeCustomers();
-const orders = makeOrders(customers);
-mkdirSync(OUT, { recursive: true });
-writeFileSync(
-  path.join(OUT, 'kunden.csv'),
-  csv(
-    ['Kundennummer', 'Vorname', 'Nachname', 'E-Mail', 'PLZ', 'Ort', 'Bundesland', 'Geburtsdatum', 'Geschlecht', 'Kunde seit', 'Kanal', 'Umsatz gesamt'],
-    customers.map((c) => [c.id, ...c.row, ddmmyyyy(c.since), c.channel, euro(c.cents)])
-  )
-);
-writeFileSync(
-  path.join(OUT, 'bestellungen.csv'),
-  csv(['Bestellnummer', 'Kundennummer', 'Bestelldatum', 'Betrag', 'Marge', 'Kanal', 'Gerät'], orders)
-);
-writeFileSync(path.join(OUT, 'retail.notebook.json'), serializeNotebook(notebook()));
+const FIRMS = 1500;
+const EVENTS = 20000;
+const SURVEYED = 800;
+const ACTIVITY_FIRST = Date.UTC(2024, 0, 1);
+
+/** A WZ-2008-like industry: its share of accounts, how much more often it is won (log-odds), typical size and words for names. */
+interface Industry {
+  name: string;
+  weight: number;
+  win: number;
+  /** Median employees. */
+  employees: number;
+  /** Revenue per employee in thousand EUR. */
+  revenue: number;
+  words: readonly string[];
+}
+
+const INDUSTRIES: readonly Industry[] = [
+  { name: 'Maschinenbau', weight: 12, win: 1.3, employees: 70, revenue: 230, words: ['Maschinenbau', 'Anlagenbau', 'Antriebstechnik', 'Fördertechnik'] },
+  { name: 'Herstellung von Metallerzeugnissen', weight: 9, win: 0.9, employees: 40, revenue: 170, words: ['Metallbau', 'Stahlbau', 'Präzisionsteile', 'Blechtechnik'] },
+  { name: 'Herstellung von chemischen Erzeugnissen', weight: 4, win: 0.7, employees: 120, revenue: 380, words: ['Chemie', 'Kunststoffe', 'Lacke'] },
+  { name: 'Herstellung von Nahrungs- und Futtermitteln', weight: 6, win: 0, employees: 45, revenue: 250, words: ['Feinkost', 'Backwaren', 'Molkerei', 'Getränke'] },
+  { name: 'Baugewerbe', weight: 10, win: -0.9, employees: 15, revenue: 140, words: ['Bau', 'Hochbau', 'Haustechnik', 'Dachbau'] },
+  { name: 'Großhandel', weight: 10, win: 0.3, employees: 22, revenue: 600, words: ['Handel', 'Großhandel', 'Vertrieb', 'Import'] },
+  { name: 'Einzelhandel', weight: 9, win: -1, employees: 10, revenue: 200, words: ['Handelshaus', 'Fachmarkt', 'Moden'] },
+  { name: 'Verkehr und Lagerei', weight: 7, win: 0.4, employees: 35, revenue: 150, words: ['Logistik', 'Spedition', 'Transporte'] },
+  { name: 'Gastgewerbe', weight: 5, win: -1.6, employees: 9, revenue: 60, words: ['Hotel', 'Gastronomie', 'Catering'] },
+  { name: 'Informationstechnologische Dienstleistungen', weight: 9, win: 1, employees: 25, revenue: 160, words: ['IT', 'Software', 'Systemhaus', 'Digital'] },
+  { name: 'Finanzdienstleistungen', weight: 4, win: -0.3, employees: 50, revenue: 300, words: ['Finanz', 'Leasing', 'Vermögensberatung'] },
+  { name: 'Unternehmensberatung', weight: 6, win: -0.4, employees: 8, revenue: 120, words: ['Consulting', 'Beratung', 'Partners'] },
+  { name: 'Architektur- und Ingenieurbüros', weight: 5, win: 0.2, employees: 11, revenue: 110, words: ['Ingenieure', 'Planung', 'Architekten'] },
+  { name: 'Gesundheitswesen', weight: 4, win: -0.6, employees: 40, revenue: 70, words: ['Medizintechnik', 'Pflege', 'Praxisbedarf'] },
+  { name: 'Energieversorgung', weight: 2, win: 0.6, employees: 150, revenue: 900, words: ['Energie', 'Stadtwerke', 'Solar'] }
+];
+
+/** Lead sources: share and log-odds of being won. */
+const SOURCES = [
+  ['Website', 25, 0],
+  ['Messe', 18, 0.3],
+  ['Google Ads', 15, -0.4],
+  ['LinkedIn', 12, -0.2],
+  ['Kaltakquise', 12, -0.9],
+  ['Empfehlung', 10, 1.1],
+  ['Partner', 8, 0.8]
+] as const;
+
+/** Countries of the accounts: share and log-odds of being won. */
+const COUNTRIES = [
+  ['DE', 76, 0],
+  ['AT', 13, -0.2],
+  ['CH', 11, -0.5]
+] as const;
+
+/** Country, town, region (Bundesland or Kanton), postcode range and step, weight. */
+type Place = readonly [string, string, string, number, number, number, number];
+const PLACES: readonly Place[] = [
+  ...TOWNS.map(([town, land, lo, hi, w]) => ['DE', town, land, lo, hi, 1, w] as const),
+  ['AT', 'Wien', 'Wien', 1010, 1230, 10, 40],
+  ['AT', 'Graz', 'Steiermark', 8010, 8054, 1, 10],
+  ['AT', 'Linz', 'Oberösterreich', 4020, 4040, 1, 9],
+  ['AT', 'Salzburg', 'Salzburg', 5020, 5026, 1, 7],
+  ['AT', 'Innsbruck', 'Tirol', 6020, 6080, 1, 6],
+  ['AT', 'Klagenfurt am Wörthersee', 'Kärnten', 9020, 9073, 1, 4],
+  ['AT', 'St. Pölten', 'Niederösterreich', 3100, 3109, 1, 3],
+  ['AT', 'Bregenz', 'Vorarlberg', 6900, 6900, 1, 2],
+  ['CH', 'Zürich', 'Zürich', 8001, 8057, 1, 30],
+  ['CH', 'Winterthur', 'Zürich', 8400, 8411, 1, 6],
+  ['CH', 'Basel', 'Basel-Stadt', 4001, 4059, 1, 12],
+  ['CH', 'Bern', 'Bern', 3001, 3030, 1, 10],
+  ['CH', 'Genf', 'Genf', 1201, 1209, 1, 12],
+  ['CH', 'Lausanne', 'Waadt', 1003, 1018, 1, 7],
+  ['CH', 'Luzern', 'Luzern', 6003, 6006, 1, 6],
+  ['CH', 'St. Gallen', 'St. Gallen', 9000, 9016, 1, 5],
+  ['CH', 'Lugano', 'Tessin', 6900, 6917, 1, 4],
+  ['CH', 'Zug', 'Zug', 6300, 6300, 1, 3]
+];
+
+const LEGAL_FORMS: Record<string, readonly (readonly [string, number])[]> = {
+  DE: [
+    ['GmbH', 55],
+    ['GmbH & Co. KG', 20],
+    ['KG', 8],
+    ['e.K.', 6],
+    ['AG', 6],
+    ['SE', 1]
+  ],
+  AT: [
+    ['GmbH', 70],
+    ['KG', 10],
+    ['AG', 8],
+    ['OG', 7],
+    ['e.U.', 5]
+  ],
+  CH: [
+    ['AG', 55],
+    ['GmbH', 40],
+    ['SA', 5]
+  ]
+};
+const STEM_HEAD = ['Al', 'Bel', 'Cor', 'Dan', 'El', 'Fal', 'Gar', 'Hel', 'Ist', 'Kal', 'Lum', 'Mer', 'Nor', 'Ost', 'Pal', 'Quar', 'Ros', 'Sal', 'Tor', 'Ul', 'Val', 'Wes', 'Xen', 'Zan'];
+const STEM_TAIL = ['tec', 'via', 'tron', 'lux', 'dex', 'mar', 'wert', 'sol', 'nova', 'ris', 'tal', 'ken', 'bor', 'do', 'lin', 'vis'];
+
+const EVENT_TYPES = ['Website-Besuch', 'Webinar', 'Whitepaper', 'Demo', 'Angebot', 'Kauf'] as const;
+type EventType = (typeof EVENT_TYPES)[number];
+
+/** Channels each event type arrives through. */
+const EVENT_CHANNELS: Record<EventType, readonly (readonly [string, number])[]> = {
+  'Website-Besuch': [
+    ['Organische Suche', 35],
+    ['Direkt', 18],
+    ['Google Ads', 20],
+    ['E-Mail', 15],
+    ['LinkedIn', 12]
+  ],
+  Webinar: [
+    ['E-Mail', 55],
+    ['LinkedIn', 35],
+    ['Direkt', 10]
+  ],
+  Whitepaper: [
+    ['Organische Suche', 30],
+    ['Google Ads', 25],
+    ['LinkedIn', 25],
+    ['E-Mail', 20]
+  ],
+  Demo: [
+    ['Telefon', 30],
+    ['E-Mail', 25],
+    ['Außendienst', 20],
+    ['Direkt', 15],
+    ['Messe', 10]
+  ],
+  Angebot: [
+    ['E-Mail', 45],
+    ['Außendienst', 40],
+    ['Telefon', 15]
+  ],
+  Kauf: [
+    ['Direkt', 35],
+    ['Außendienst', 35],
+    ['E-Mail', 30]
+  ]
+};
+const OFFLINE = new Set(['Telefon', 'Außendienst', 'Messe']);
+const BROWSERS: Record<string, readonly (readonly [string, number])[]> = {
+  Desktop: [
+    ['Chrome', 48],
+    ['Edge', 30],
+    ['Firefox', 14],
+    ['Safari', 8]
+  ],
+  Smartphone: [
+    ['Chrome', 55],
+    ['Safari', 38],
+    ['Samsung Internet', 7]
+  ],
+  Tablet: [
+    ['Safari', 60],
+    ['Chrome', 40]
+  ]
+};
+
+interface Firm {
+  id: string;
+  employees: number;
+  won: boolean;
+  /** Day the account became a customer (won accounts). */
+  since?: number;
+  /** Probability of being won given what is known of the account: high for prospects that look like customers. */
+  fit: number;
+  /** Relative number of events; 0 for accounts without activity. */
+  activity: number;
+  from: number;
+  to: number;
+  row: string[];
+}
+
+const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+
+function sizeEffect(employees: number): number {
+  if (employees < 10) return -0.9;
+  if (employees < 50) return 0;
+  if (employees < 250) return 1;
+  if (employees < 1000) return 0.7;
+  return -0.2;
+}
+
+function firmName(r: Draws, industry: Industry, country: string, taken: Set<string>): string {
+  for (;;) {
+    const stem = r.pick(STEM_HEAD) + r.pick(STEM_TAIL);
+    const word = r.chance(0.7) ? ` ${r.pick(industry.words)}` : '';
+    const name = `${stem}${word} ${r.weighted(LEGAL_FORMS[country])}`;
+    if (!taken.has(name)) {
+      taken.add(name);
+      return name;
+    }
+  }
+}
+
+function makeFirms(r: Draws): Firm[] {
+  const firms: Firm[] = [];
+  const names = new Set<string>();
+  for (let i = 0; i < FIRMS; i++) {
+    const industry = r.weighted(INDUSTRIES.map((x) => [x, x.weight] as const));
+    const [country, , countryWin] = r.weighted(COUNTRIES.map((c) => [c, c[1]] as const));
+    const [, town, region, lo, hi, step] = r.weighted(PLACES.filter((p) => p[0] === country).map((p) => [p, p[6]] as const));
+    const employees = Math.min(25000, Math.max(1, Math.round(industry.employees * Math.exp(1.25 * r.normal()))));
+    const [source, , sourceWin] = r.weighted(SOURCES.map((s) => [s, s[1]] as const));
+    const fit = sigmoid(-1.9 + industry.win + sizeEffect(employees) + countryWin + sourceWin);
+    const won = r.chance(sigmoid(Math.log(fit / (1 - fit)) + 0.5 * r.normal()));
+    const recentWin = won && r.chance(0.35);
+    const since = won
+      ? recentWin
+        ? ACTIVITY_FIRST + 14 * DAY + r.int(0, 685) * DAY
+        : Date.UTC(2010, 0, 1) + r.int(0, 5112) * DAY
+      : undefined;
+    const active = won ? r.chance(0.93) : r.chance(0.75 + 0.2 * fit);
+    const activity = active ? Math.exp(0.8 * r.normal()) * (won ? 1.6 : 0.5 + 1.5 * fit) : 0;
+    let to = r.chance(won ? 0.6 : 0.4) ? LAST_DAY - r.int(0, 20) * DAY : ACTIVITY_FIRST + r.int(60, 670) * DAY;
+    let from = Math.max(ACTIVITY_FIRST, to - r.int(60, 730) * DAY);
+    if (recentWin && since !== undefined) {
+      from = Math.max(ACTIVITY_FIRST, Math.min(from, since - 120 * DAY));
+      to = Math.min(LAST_DAY, Math.max(to, since + 60 * DAY));
+    }
+    const revenue = r.chance(won ? 0.01 : 0.07) ? '' : euro(Math.round(employees * industry.revenue * Math.exp(0.35 * r.normal()) * 1000) * 100);
+    const postcode = lo + step * r.int(0, Math.floor((hi - lo) / step));
+    const id = `F-${10001 + i}`;
+    firms.push({
+      id,
+      employees,
+      won,
+      since,
+      fit,
+      activity,
+      from,
+      to,
+      row: [
+        id,
+        firmName(r, industry, country, names),
+        industry.name,
+        String(employees),
+        revenue,
+        country,
+        region,
+        town,
+        String(postcode).padStart(country === 'DE' ? 5 : 4, '0'),
+        since === undefined ? '' : ddmmyyyy(since),
+        won ? 'ja' : 'nein',
+        source
+      ]
+    });
+  }
+  return firms;
+}
+
+function eventType(r: Draws, firm: Firm, day: number): EventType {
+  if (firm.won && firm.since !== undefined && day >= firm.since) {
+    return r.weighted([
+      ['Website-Besuch', 45],
+      ['Webinar', 8],
+      ['Whitepaper', 6],
+      ['Demo', 4],
+      ['Angebot', 12],
+      ['Kauf', 25]
+    ] as const);
+  }
+  if (firm.won) {
+    return r.weighted([
+      ['Website-Besuch', 35],
+      ['Webinar', 14],
+      ['Whitepaper', 14],
+      ['Demo', 18],
+      ['Angebot', 19]
+    ] as const);
+  }
+  return r.weighted([
+    ['Website-Besuch', 62],
+    ['Webinar', 12],
+    ['Whitepaper', 16],
+    ['Demo', 2 + 14 * firm.fit],
+    ['Angebot', 1 + 10 * firm.fit]
+  ] as const);
+}
+
+function makeActivities(r: Draws, firms: Firm[]): string[][] {
+  const weights = firms.map((f) => [f, f.activity] as const);
+  const events: { day: number; row: string[] }[] = [];
+  for (let i = 0; i < EVENTS; i++) {
+    const firm = r.weighted(weights);
+    const day = firm.from + r.int(0, (firm.to - firm.from) / DAY) * DAY;
+    const type = eventType(r, firm, day);
+    const channel = r.weighted(EVENT_CHANNELS[type]);
+    let device = '';
+    let browser = '';
+    if (!OFFLINE.has(channel)) {
+      const app = firm.won && (type === 'Kauf' || type === 'Website-Besuch') ? 8 : 0;
+      device = r.weighted([
+        ['Desktop', 64],
+        ['Smartphone', 24],
+        ['Tablet', 6],
+        ['App', app]
+      ] as const);
+      browser = device === 'App' ? '' : r.weighted(BROWSERS[device]);
+    }
+    const amount = type === 'Kauf' ? euro(Math.round(Math.exp(Math.log(800) + 0.45 * Math.log(firm.employees) + 0.6 * r.normal()) * 100)) : '';
+    events.push({ day, row: [firm.id, ddmmyyyy(day), type, channel, device, browser, amount] });
+  }
+  events.sort((a, b) => a.day - b.day);
+  return events.map((e) => e.row);
+}
+
+const NEEDS = ['Preis wichtig', 'Nachhaltigkeit wichtig', 'Schnelle Lieferung wichtig', 'Beratung wichtig', 'Qualität wichtig'];
+const INTERESTS = ['Kochen', 'Garten', 'Sport', 'Reisen', 'Technik', 'Mode', 'Outdoor', 'Heimwerken', 'Lesen', 'Gaming', 'Wohnen'];
+
+/** A needs profile: mean answers (in `NEEDS` order) and how much it favours each interest. */
+interface NeedsProfile {
+  centre: readonly number[];
+  interests: readonly number[];
+}
+
+const PROFILES: readonly NeedsProfile[] = [
+  { centre: [4.7, 2, 3.2, 1.8, 2.8], interests: [3, 1, 3, 2, 3, 2, 1, 3, 1, 4, 1] },
+  { centre: [2.2, 4.7, 2.5, 3, 4.5], interests: [4, 5, 2, 3, 1, 2, 4, 1, 3, 1, 3] },
+  { centre: [3.3, 2.4, 4.8, 1.9, 3.2], interests: [1, 1, 3, 3, 4, 4, 1, 1, 1, 3, 2] },
+  { centre: [2.8, 3.2, 2.2, 4.8, 4.2], interests: [3, 4, 1, 4, 1, 1, 2, 3, 4, 0, 4] }
+];
+
+function maritalStatus(r: Draws, age: number): string {
+  if (r.chance(0.03)) return '';
+  const [single, married, divorced, widowed] = age < 30 ? [80, 18, 2, 0] : age < 50 ? [35, 52, 12, 1] : age < 65 ? [15, 60, 18, 7] : [7, 55, 12, 26];
+  return r.weighted([
+    ['ledig', single],
+    ['verheiratet', married],
+    ['geschieden', divorced],
+    ['verwitwet', widowed]
+  ] as const);
+}
+
+function makeSurvey(r: Draws, customers: readonly Customer[]): string[][] {
+  const order = customers.map((_, i) => i);
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = r.int(0, i);
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  return order
+    .slice(0, SURVEYED)
+    .sort((a, b) => a - b)
+    .map((i) => {
+      const c = customers[i];
+      const age = 2025 - Number(c.row[6].slice(6));
+      const profile = r.weighted([
+        [PROFILES[0], 30 + (age < 35 ? 15 : 0) + (c.channel === 'App' ? 5 : 0)],
+        [PROFILES[1], 25 + (age >= 30 && age < 55 ? 10 : 0)],
+        [PROFILES[2], 25 + (c.channel === 'Filiale' ? 0 : 10)],
+        [PROFILES[3], 20 + (age >= 60 ? 15 : 0) + (c.channel === 'Filiale' ? 15 : 0)]
+      ] as const);
+      const answers = profile.centre.map((m) => String(Math.min(5, Math.max(1, Math.round(m + 0.65 * r.normal())))));
+      const chosen = new Set<string>();
+      const wanted = r.chance(0.03) ? 0 : r.int(1, 3);
+      while (chosen.size < wanted) chosen.add(r.weighted(INTERESTS.map((x, k) => [x, profile.interests[k]] as const)));
+      return [c.id, ...answers, maritalStatus(r, age), INTERESTS.filter((x) => chosen.has(x)).join(', ')];
+    });
+}
+
+/** Every sample file by name, built afresh: the same bytes on every call. */
+export function makeSamples(): Map<string, Uint8Array | string> {
+  const retail = new Draws(20251231);
+  const customers = makeCustomers(retail);
+  const orders = makeOrders(retail, customers);
+  const b2b = new Draws(20260101);
+  const firms = makeFirms(b2b);
+  const activities = makeActivities(b2b, firms);
+  const survey = makeSurvey(new Draws(20260202), customers);
+  return new Map<string, Uint8Array | string>([
+    [
+      'kunden.csv',
+      csv(
+        ['Kundennummer', 'Vorname', 'Nachname', 'E-Mail', 'PLZ', 'Ort', 'Bundesland', 'Geburtsdatum', 'Geschlecht', 'Kunde seit', 'Kanal', 'Umsatz gesamt'],
+        customers.map((c) => [c.id, ...c.row, ddmmyyyy(c.since), c.channel, euro(c.cents)])
+      )
+    ],
+    ['bestellungen.csv', csv(['Bestellnummer', 'Kundennummer', 'Bestelldatum', 'Betrag', 'Marge', 'Kanal', 'Gerät'], orders)],
+    ['retail.notebook.json', serializeNotebook(notebook())],
+    [
+      'firmen.csv',
+      csv(
+        ['Firmennummer', 'Firma', 'Branche', 'Mitarbeiter', 'Jahresumsatz', 'Land', 'Bundesland/Kanton', 'Ort', 'PLZ', 'Kunde seit', 'Gewonnen', 'Quelle'],
+        firms.map((f) => f.row)
+      )
+    ],
+    ['aktivitaeten.csv', csv(['Firmennummer', 'Datum', 'Typ', 'Kanal', 'Gerät', 'Browser', 'Betrag'], activities)],
+    ['umfrage.csv', csv(['Kundennummer', ...NEEDS, 'Familienstand', 'Interessen'], survey)]
+  ]);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  mkdirSync(OUT, { recursive: true });
+  for (const [name, bytes] of makeSamples()) writeFileSync(path.join(OUT, name), bytes);
+}

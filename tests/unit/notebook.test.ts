@@ -103,10 +103,10 @@ describe('parseNotebook', () => {
   });
 
   it('names the cell when its kind is unknown', () => {
-    const doc = withCells([{ id: 'c1', kind: 'sql', sql: 'SELECT 1' }, { id: 'seg1', kind: 'segment', rules: [] }]);
+    const doc = withCells([{ id: 'c1', kind: 'sql', sql: 'SELECT 1' }, { id: 'cl1', kind: 'cluster', k: 4 }]);
     const found = issues(doc);
     expect(found).toHaveLength(1);
-    expect(found[0]).toMatch(/^cells\[1\]\.kind: cell "seg1" has kind "segment", which this seglab does not know/);
+    expect(found[0]).toMatch(/^cells\[1\]\.kind: cell "cl1" has kind "cluster", which this seglab does not know/);
   });
 
   it('rejects a newer format version with one clear message', () => {

@@ -5,7 +5,8 @@
 
 export type FileFormat = 'csv' | 'parquet' | 'json' | 'ndjson' | 'xlsx' | 'arrow';
 
-import type { ChartCell, CsvOptions, SqlCell } from '../notebook/model';
+import type { ResultCell } from '../notebook/graph';
+import type { CsvOptions } from '../notebook/model';
 import type { CellRun } from './run-notebook';
 
 export type { CellRun, CsvOptions };
@@ -149,7 +150,7 @@ export interface EngineApi {
    * and returns the run with the first `limit` rows as Arrow IPC bytes (transferred; empty when
    * the cell failed). Never rejects for a failing cell.
    */
-  runCell(cell: SqlCell | ChartCell, input: string | undefined, limit: number): Promise<{ run: CellRun; bytes: Uint8Array }>;
+  runCell(cell: ResultCell, input: string | undefined, limit: number, referenceDate?: string): Promise<{ run: CellRun; bytes: Uint8Array }>;
   /** The table names a SQL text reads (DuckDB's parser, else a word scan), for the dependency graph. */
   reads(sql: string): Promise<string[]>;
   /** Drops a cell's view if it exists (the cell was deleted or renamed). */

@@ -4,6 +4,16 @@ import type { Db } from './db';
 /** What `exportCsv` reads: a table or view by name, or a query's text. */
 export type CsvExportFrom = { table: string } | { sql: string };
 
+/** How `exportCsv` writes: the field separator, and whether a UTF-8 byte-order mark comes first. */
+export interface CsvExportOptions {
+  /** `,` (default) or `;`, which German Excel expects. */
+  delimiter: ',' | ';';
+  /** Prepend the UTF-8 BOM (`EF BB BF`) so Excel reads umlauts as UTF-8; default false. */
+  bom: boolean;
+}
+
+const UTF8_BOM = [0xef, 0xbb, 0xbf];
+
 /** A CSV file written by DuckDB. */
 export interface CsvExport {
   bytes: Uint8Array;
@@ -13,23 +23,35 @@ export interface CsvExport {
 let exports = 0;
 
 /**
- * Writes a table, view or query as CSV with DuckDB's own writer (header, `,`, UTF-8, rows in the
- * query's order), so the browser's download and the runner's files are the same bytes for the same
- * DuckDB version.
+ * Writes a table, view or query as CSV with DuckDB's own writer (header, `,` unless told `;`,
+ * UTF-8, rows in the query's order), so the browser's download and the runner's files are the same
+ * bytes for the same DuckDB version. A value holding the delimiter, `"`, a line break or nothing
+ * (`''`, unlike NULL) is quoted, with `"` doubled.
  * @param db the backend
  * @param from a table/view name, or the SQL of a query
+ * @param options delimiter and byte-order mark
  */
-export async function exportCsv(db: Db, from: CsvExportFrom): Promise<CsvExport> {
+export async function exportCsv(db: Db, from: CsvExportFrom, options: Partial<CsvExportOptions> = {}): Promise<CsvExport> {
+  const { delimiter = ',', bom = false } = options;
+  if (delimiter !== ',' && delimiter !== ';') throw new RangeError(`CSV export: the delimiter must be "," or ";", not ${JSON.stringify(delimiter)}`);
   const name = `__seglab_export_${++exports}.csv`;
   const query = 'table' in from ? sql`SELECT * FROM ${ident(from.table)}` : new SqlFragment(queryText(from.sql));
-  const copy = sql`COPY (${query}\n) TO ${lit(db.filePath(name))} (HEADER, DELIMITER ',')`;
+  const copy = sql`COPY (${query}\n) TO ${lit(db.filePath(name))} (HEADER, DELIMITER ${lit(delimiter)})`;
   try {
     const result = await db.rows<Record<string, unknown>>(String(copy));
-    const bytes = await db.readFile(name);
+    const written = await db.readFile(name);
+    const bytes = bom ? withBom(written) : written;
     return { bytes, rows: copiedRows(result) };
   } finally {
     await db.dropFile(name).catch(() => undefined);
   }
+}
+
+function withBom(bytes: Uint8Array): Uint8Array {
+  const out = new Uint8Array(UTF8_BOM.length + bytes.length);
+  out.set(UTF8_BOM);
+  out.set(bytes, UTF8_BOM.length);
+  return out;
 }
 
 function queryText(text: string): string {

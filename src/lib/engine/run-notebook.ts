@@ -4,6 +4,7 @@ import { chartQuery } from '../charts/chart-query';
 import { cellDependencies, skipReason, sqlWords, type CellDeps, type ResultCell, type RunStatus } from '../notebook/graph';
 import { cellView, type Cell, type Notebook, type Source } from '../notebook/model';
 import { ident, lit, sql } from '../sql/quote';
+import { RuleError, segmentQuery } from '../sql/segment-rules';
 import type { LoadOptions, TableInfo } from './api';
 import type { Engine } from './engine';
 import { EngineError, type EngineErrorCode } from './errors';
@@ -114,7 +115,7 @@ export async function runNotebook(engine: Engine, notebook: Notebook, options: R
       const input = from && from.kind !== 'markdown' ? cellView(from) : undefined;
       run = reason
         ? { ...base(cell, cellDeps), status: 'skipped', rows: null, ms: 0, error: reason }
-        : await runCell(engine, cell, { deps: cellDeps, input, consume });
+        : await runCell(engine, cell, { deps: cellDeps, input, consume, referenceDate: notebook.settings?.referenceDate });
       cellStatus.set(cell.id, run.status);
     }
     cells.push(run);
@@ -152,12 +153,14 @@ export interface RunCellOptions {
   input?: string;
   /** Reads the result once its view exists (default: counts the rows). */
   consume?: (table: string, cell: ResultCell) => Promise<{ rows: number }>;
+  /** The notebook's reference date, for segment rules relative to it. */
+  referenceDate?: string;
 }
 
 /**
  * Runs one cell: its result becomes a view (named cells: `CREATE OR REPLACE VIEW name`, others a
  * hidden temp view). A SQL cell's text goes in verbatim; a chart cell's aggregation is built from
- * its config over the input view. Never throws: a failure is the run's `error` (with the line and
+ * its config over the input view; a segment cell's query is compiled from its rules. Never throws: a failure is the run's `error` (with the line and
  * column inside the cell's own text for SQL errors).
  * @param engine the engine
  * @param cell a SQL or chart cell
@@ -177,6 +180,8 @@ export async function runCell(engine: Engine, cell: ResultCell, options: RunCell
       // The cell's SQL is the user's own query: it goes in verbatim, on its own line so error
       // positions map back to the cell (line - 1).
       body = cellQuery(cell.sql);
+    } else if (cell.kind === 'segment') {
+      body = String(segmentQuery(cell, options.referenceDate));
     } else {
       if (!options.input) throw new EngineError({ code: 'SQL_BIND', message: `The chart reads cell "${cell.from}", which has no result.` });
       const inputColumns = await describe(engine, options.input);
@@ -257,6 +262,7 @@ function base(cell: ResultCell, deps: CellDeps): Pick<CellRun, 'id' | 'name' | '
 
 function asEngineError(e: unknown): EngineError {
   if (e instanceof EngineError) return e;
+  if (e instanceof RuleError) return new EngineError({ code: 'SQL_BIND', message: e.message }, { cause: e });
   return new EngineError({ code: 'INTERNAL', message: e instanceof Error ? e.message : String(e) }, { cause: e });
 }
 

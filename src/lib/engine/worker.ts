@@ -86,10 +86,10 @@ const api: EngineApi = {
   async profile(table: string) {
     return (await engine()).profile(table);
   },
-  async runCell(cell, input, limit) {
+  async runCell(cell, input, limit, referenceDate) {
     const e = await engine();
     const head = headConsumer(e, limit);
-    const run = await runCell(e, cell, { input, consume: head.consume });
+    const run = await runCell(e, cell, { input, consume: head.consume, referenceDate });
     const bytes = run.status === 'ok' ? head.bytes() : new Uint8Array();
     return Comlink.transfer({ run, bytes }, [bytes.buffer]);
   },

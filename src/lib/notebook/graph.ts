@@ -1,4 +1,4 @@
-import type { ChartCell, Notebook, SqlCell } from './model';
+import type { ChartCell, Notebook, Rule, SegmentCell, SqlCell } from './model';
 
 /** What one cell reads: source tables (by name) and earlier cells (by id). */
 export interface CellDeps {
@@ -10,7 +10,7 @@ export interface CellDeps {
 export type RunStatus = 'ok' | 'error' | 'skipped';
 
 /** A cell that yields a table when it runs. */
-export type ResultCell = SqlCell | ChartCell;
+export type ResultCell = SqlCell | ChartCell | SegmentCell;
 
 /**
  * The cells that run, in the order they run: document order, every kind but Markdown (which has
@@ -25,7 +25,8 @@ export function runOrder(notebook: Notebook): ResultCell[] {
  * Works out what each cell depends on. A SQL cell depends on the table names its SQL reads: a
  * name counts when it is a source or a named cell *above* this one (compared case-insensitively,
  * as DuckDB does); anything else (tables made by the SQL itself, later cells) is not a
- * dependency. A chart cell depends on its `from` cell.
+ * dependency. A chart cell depends on its `from` cell; a segment cell on the tables of
+ * `segmentTables`.
  * @param notebook the document
  * @param reads the table names a cell's SQL reads (from DuckDB's parser, or `sqlWords` as a fallback)
  */
@@ -43,7 +44,7 @@ export function cellDependencies(notebook: Notebook, reads: (cell: SqlCell) => r
       if (cell.name) views.set(cell.name.toLowerCase(), cell.id);
       continue;
     }
-    for (const raw of reads(cell)) {
+    for (const raw of cell.kind === 'segment' ? segmentTables(cell) : reads(cell)) {
       const name = raw.toLowerCase();
       const source = sources.get(name);
       const view = views.get(name);
@@ -55,6 +56,24 @@ export function cellDependencies(notebook: Notebook, reads: (cell: SqlCell) => r
     if (cell.name) views.set(cell.name.toLowerCase(), cell.id);
   }
   return out;
+}
+
+/**
+ * The tables a segment cell reads: its entity table, the tables of its behavioural conditions, and
+ * the words of its plain SQL conditions (intersected with known names by `cellDependencies`).
+ * @param cell the segment cell
+ */
+export function segmentTables(cell: SegmentCell): string[] {
+  const out = [cell.table];
+  const walk = (rule: Rule) => {
+    if (rule.type === 'group') rule.rules.forEach(walk);
+    else if (rule.type === 'behaviour') out.push(rule.table);
+  };
+  for (const def of cell.segments) {
+    if (def.where !== undefined) out.push(...sqlWords(def.where));
+    else if (def.rule) walk(def.rule);
+  }
+  return [...new Set(out)];
 }
 
 /**

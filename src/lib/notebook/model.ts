@@ -45,7 +45,7 @@ export function formatFromName(name: string): SourceFormat | undefined {
  * `name` that makes its result a view later cells read; later kinds (`segment`, `rfm`, `cluster`,
  * `lookalike`) follow the same pattern: a config object compiled to SQL by a pure builder.
  */
-export const CELL_KINDS = ['sql', 'markdown', 'chart'] as const;
+export const CELL_KINDS = ['sql', 'markdown', 'chart', 'segment'] as const;
 /** The `kind` of any cell this version knows. */
 export type CellKind = Cell['kind'];
 
@@ -137,15 +137,179 @@ export interface ChartCell extends CellBase {
   spec?: Record<string, unknown>;
 }
 
+/** Comparison operators of a column condition; which ones a column offers depends on its type. */
+export const CONDITION_OPS = [
+  'eq',
+  'neq',
+  'in',
+  'not_in',
+  'contains',
+  'starts_with',
+  'between',
+  'lt',
+  'lte',
+  'gt',
+  'gte',
+  'empty',
+  'not_empty',
+  'before',
+  'after',
+  'within_last',
+  'not_within_last',
+  'top_pct',
+  'bottom_pct'
+] as const;
+/** A comparison operator of a column condition. */
+export type ConditionOp = (typeof CONDITION_OPS)[number];
+
+/** A literal in a rule: text, number, boolean, or a date as `YYYY-MM-DD` text. */
+export type RuleValue = string | number | boolean;
+
+/**
+ * One test on a column of the entity table. `value` holds the operand (`within_last`: days;
+ * `top_pct` / `bottom_pct`: percent), `values` the list of `in` / `not_in` and the `[low, high]`
+ * of `between`. A condition on an empty (NULL) value is false, except `empty`.
+ */
+export interface ColumnCondition {
+  type: 'condition';
+  column: string;
+  op: ConditionOp;
+  value?: RuleValue;
+  values?: RuleValue[];
+}
+
+/** Per-entity aggregates a behavioural condition computes over a second table. */
+export const BEHAVIOUR_MEASURES = ['count', 'sum', 'avg', 'min', 'max', 'last', 'days_since_last', 'exists', 'not_exists'] as const;
+/** An aggregate of a behavioural condition. */
+export type BehaviourMeasure = (typeof BEHAVIOUR_MEASURES)[number];
+
+/** Comparisons of a behavioural aggregate with its operand. */
+export const BEHAVIOUR_OPS = ['eq', 'neq', 'lt', 'lte', 'gt', 'gte', 'between'] as const;
+/** A comparison of a behavioural aggregate. */
+export type BehaviourOp = (typeof BEHAVIOUR_OPS)[number];
+
+/** The time window of a behavioural condition, relative to the notebook's reference date. */
+export type BehaviourWindow =
+  | { kind: 'all' }
+  | { kind: 'last_days'; days: number }
+  | { kind: 'this_year' }
+  | { kind: 'between'; from: string; to: string };
+
+/**
+ * A test on what an entity did, read from a second table (orders, events) joined by key:
+ * `count(*) over the last 90 days >= 2`, `sum(Betrag) this year > 500`, `exists where Typ = 'view'`.
+ * `where` filters the second table's rows first (its own columns). Entities without rows count
+ * 0 for `count` and `sum`, are NULL (so false) for `avg`, `min`, `max`, `last` and `days_since_last`.
+ */
+export interface BehaviourCondition {
+  type: 'behaviour';
+  /** The second table (a source or a named cell). */
+  table: string;
+  /** Its column that holds the entity key. */
+  key: string;
+  measure: BehaviourMeasure;
+  /** The aggregated column (`sum`, `avg`, `min`, `max`, `last`). */
+  column?: string;
+  /** The time column for the window, `last` and `days_since_last`. */
+  dateColumn?: string;
+  window?: BehaviourWindow;
+  where?: RuleGroup;
+  /** Comparison (not for `exists` / `not_exists`). */
+  op?: BehaviourOp;
+  value?: RuleValue;
+  values?: RuleValue[];
+}
+
+/** AND / OR over rules, optionally negated (NOT). */
+export interface RuleGroup {
+  type: 'group';
+  op: 'and' | 'or';
+  not?: boolean;
+  rules: Rule[];
+}
+
+/** A node of a segment's rule tree. */
+export type Rule = RuleGroup | ColumnCondition | BehaviourCondition;
+
+/** One segment: a name, optional tags for CRM export, and either a rule tree or a plain SQL `WHERE`. */
+export interface SegmentDef {
+  name: string;
+  tags?: string[];
+  rule?: RuleGroup;
+  /** A plain SQL boolean expression over the entity table's columns; replaces `rule` when set. */
+  where?: string;
+}
+
+/** How a KPI of a segment profile is computed from the entity table's columns. */
+export const KPI_KINDS = ['rate', 'mean', 'sum', 'ratio', 'roi'] as const;
+/** A KPI kind. */
+export type KpiKind = (typeof KPI_KINDS)[number];
+
+/**
+ * A KPI compared between each segment and the base:
+ * `rate` – share of rows where `column` is true / 1 (conversion, retention), Wilson interval;
+ * `mean` – mean of `column` per entity (t interval); `sum` – total of `column`, its share of the
+ * base total, index and interval on the per-entity mean; `ratio` – Σcolumn / Σdenominator
+ * (average order value = revenue / orders, margin rate), delta-method interval;
+ * `roi` – (Σcolumn − Σdenominator) / Σdenominator with `denominator` the cost.
+ */
+export interface Kpi {
+  label: string;
+  kind: KpiKind;
+  column: string;
+  denominator?: string;
+}
+
+/**
+ * A segment cell: segments of the rows of an entity table (customers, leads, accounts).
+ * `exclusive` makes it a segmentation (first matching segment wins, the rest go to `rest`); else
+ * segments may overlap and an entity appears once per segment it matches. Its result has the key,
+ * `segment`, `tags` and the entity's other columns.
+ */
+export interface SegmentCell extends CellBase {
+  kind: 'segment';
+  name?: string;
+  /** The entity table: a source or a named cell. */
+  table: string;
+  /** Its key column. */
+  key: string;
+  exclusive: boolean;
+  /** Name of the segment of entities no rule matched (segmentations only; default `Rest`). */
+  rest?: string;
+  segments: SegmentDef[];
+  kpis?: Kpi[];
+  /** Categorical columns whose over- and under-represented values the profile lists. */
+  profileColumns?: string[];
+  /** A table of an earlier membership (key and `segment` columns) to show transitions against. */
+  compareWith?: string;
+}
+
 /** One notebook cell, discriminated by `kind`. */
-export type Cell = SqlCell | MarkdownCell | ChartCell;
+export type Cell = SqlCell | MarkdownCell | ChartCell | SegmentCell;
 
 export interface NotebookSettings {
   /** Language of labels and number formats. */
   locale?: 'de' | 'en';
   /** The "today" of the analysis (`YYYY-MM-DD`), e.g. for recency. */
   referenceDate?: string;
+  /** Guards against segments too small to act on or to trust; see `DEFAULT_GUARDS`. */
+  guards?: SegmentGuards;
 }
+
+/** When a segment is flagged as too small or its KPIs too uncertain. */
+export interface SegmentGuards {
+  /** Fewest entities a segment should have (absolute). */
+  minSize: number;
+  /** Smallest share of the base a segment should have (0–1). */
+  minShare: number;
+  /** Widest acceptable 95 % interval as a share of the KPI's value (half-width / value). */
+  maxCiMargin: number;
+  /** Segments smaller than this are suppressed from aggregate exports and flagged in membership exports. */
+  minExportSize: number;
+}
+
+/** The guards a notebook uses unless it sets its own. */
+export const DEFAULT_GUARDS: SegmentGuards = { minSize: 50, minShare: 0.01, maxCiMargin: 0.2, minExportSize: 10 };
 
 /** A whole notebook document. */
 export interface Notebook {

@@ -1,4 +1,4 @@
-import type { Cell, Notebook, Source, SourceOptions } from './model';
+import type { Cell, Notebook, Rule, Source, SourceOptions } from './model';
 
 /**
  * Writes a notebook as canonical JSON: fixed key order, two-space indent, absent optional fields
@@ -14,6 +14,7 @@ export function serializeNotebook(notebook: Notebook): string {
   };
   if (notebook.settings && Object.keys(notebook.settings).length) {
     doc.settings = pick(notebook.settings, ['locale', 'referenceDate']);
+    if (notebook.settings.guards) (doc.settings as Record<string, unknown>).guards = pick(notebook.settings.guards, ['minSize', 'minShare', 'maxCiMargin', 'minExportSize']);
   }
   doc.sources = notebook.sources.map(source);
   doc.cells = notebook.cells.map(cell);
@@ -48,6 +49,31 @@ function cell(c: Cell): Record<string, unknown> {
       out.chart = pick(c.chart, ['mark', 'x', 'y', 'color', 'aggregate', 'bins']);
       if (c.spec) out.spec = c.spec;
       return out;
+    }
+    case 'segment': {
+      const out = pick(c, ['id', 'kind', 'name', 'collapsed', 'table', 'key', 'exclusive', 'rest']);
+      out.segments = c.segments.map((d) => {
+        const def = pick(d, ['name', 'tags', 'where']);
+        if (d.rule) def.rule = rule(d.rule);
+        return def;
+      });
+      if (c.kpis) out.kpis = c.kpis.map((k) => pick(k, ['label', 'kind', 'column', 'denominator']));
+      Object.assign(out, pick(c, ['profileColumns', 'compareWith']));
+      return out;
+    }
+  }
+}
+
+function rule(r: Rule): Record<string, unknown> {
+  switch (r.type) {
+    case 'group':
+      return { ...pick(r, ['type', 'op', 'not']), rules: r.rules.map(rule) };
+    case 'condition':
+      return pick(r, ['type', 'column', 'op', 'value', 'values']);
+    case 'behaviour': {
+      const out = pick(r, ['type', 'table', 'key', 'measure', 'column', 'dateColumn', 'window']);
+      if (r.where) out.where = rule(r.where);
+      return Object.assign(out, pick(r, ['op', 'value', 'values']));
     }
   }
 }

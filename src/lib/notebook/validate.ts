@@ -1,4 +1,18 @@
 import {
+  BEHAVIOUR_MEASURES,
+  BEHAVIOUR_OPS,
+  CONDITION_OPS,
+  KPI_KINDS,
+  type BehaviourCondition,
+  type BehaviourWindow,
+  type ColumnCondition,
+  type Kpi,
+  type Rule,
+  type RuleGroup,
+  type RuleValue,
+  type SegmentCell,
+  type SegmentDef,
+  type SegmentGuards,
   CELL_ID_PATTERN,
   CELL_KINDS,
   CHART_AGGREGATES,
@@ -241,6 +255,8 @@ class Validator {
         const spec = this.object(o.spec, `${path}.spec`);
         if (spec) cell.spec = spec;
       }
+    } else if (o.kind === 'segment') {
+      cell = this.segmentCell(o, path, id ?? '');
     } else {
       this.known(o, path, ['id', 'kind', 'text', 'collapsed']);
       cell = { id: id ?? '', kind: 'markdown', text: this.string(o.text, `${path}.text`) ?? '' };
@@ -272,10 +288,160 @@ class Validator {
     return out;
   }
 
+  segmentCell(o: Obj, path: string, id: string): SegmentCell {
+    this.known(o, path, ['id', 'kind', 'name', 'collapsed', 'table', 'key', 'exclusive', 'rest', 'segments', 'kpis', 'profileColumns', 'compareWith']);
+    const cell: SegmentCell = {
+      id,
+      kind: 'segment',
+      table: this.string(o.table, `${path}.table`) ?? '',
+      key: this.string(o.key, `${path}.key`) ?? '',
+      exclusive: this.boolean(o.exclusive, `${path}.exclusive`) ?? false,
+      segments: (this.array(o.segments, `${path}.segments`) ?? []).map((d, i) => this.segmentDef(d, `${path}.segments[${i}]`))
+    };
+    if (o.name !== undefined) cell.name = this.name(o.name, `${path}.name`);
+    for (const field of ['rest', 'compareWith'] as const) {
+      if (o[field] !== undefined) cell[field] = this.string(o[field], `${path}.${field}`, true);
+    }
+    if (o.kpis !== undefined) cell.kpis = (this.array(o.kpis, `${path}.kpis`) ?? []).map((k, i) => this.kpi(k, `${path}.kpis[${i}]`));
+    if (o.profileColumns !== undefined) cell.profileColumns = this.strings(o.profileColumns, `${path}.profileColumns`);
+    return cell;
+  }
+
+  segmentDef(value: unknown, path: string): SegmentDef {
+    const o = this.object(value, path) ?? {};
+    this.known(o, path, ['name', 'tags', 'rule', 'where']);
+    const def: SegmentDef = { name: this.string(o.name, `${path}.name`, true) ?? '' };
+    if (o.tags !== undefined) def.tags = this.strings(o.tags, `${path}.tags`);
+    if (o.rule !== undefined) def.rule = this.ruleGroup(o.rule, `${path}.rule`);
+    if (o.where !== undefined) def.where = this.string(o.where, `${path}.where`);
+    if (def.rule === undefined && def.where === undefined) this.fail(path, 'expected a "rule" or a "where"');
+    return def;
+  }
+
+  rule(value: unknown, path: string): Rule {
+    const o = this.object(value, path) ?? {};
+    if (o.type === 'group') return this.ruleGroup(o, path);
+    if (o.type === 'condition') {
+      this.known(o, path, ['type', 'column', 'op', 'value', 'values']);
+      const cond: ColumnCondition = {
+        type: 'condition',
+        column: this.string(o.column, `${path}.column`) ?? '',
+        op: this.oneOf(o.op, `${path}.op`, CONDITION_OPS) ?? 'eq'
+      };
+      this.operands(o, path, cond);
+      return cond;
+    }
+    if (o.type === 'behaviour') {
+      this.known(o, path, ['type', 'table', 'key', 'measure', 'column', 'dateColumn', 'window', 'where', 'op', 'value', 'values']);
+      const b: BehaviourCondition = {
+        type: 'behaviour',
+        table: this.string(o.table, `${path}.table`) ?? '',
+        key: this.string(o.key, `${path}.key`) ?? '',
+        measure: this.oneOf(o.measure, `${path}.measure`, BEHAVIOUR_MEASURES) ?? 'count'
+      };
+      for (const field of ['column', 'dateColumn'] as const) {
+        if (o[field] !== undefined) b[field] = this.string(o[field], `${path}.${field}`);
+      }
+      if (o.window !== undefined) b.window = this.window(o.window, `${path}.window`);
+      if (o.where !== undefined) b.where = this.ruleGroup(o.where, `${path}.where`);
+      const op = this.oneOf(o.op, `${path}.op`, BEHAVIOUR_OPS);
+      if (op) b.op = op;
+      this.operands(o, path, b);
+      return b;
+    }
+    this.fail(`${path}.type`, 'expected "group", "condition" or "behaviour"');
+    return { type: 'group', op: 'and', rules: [] };
+  }
+
+  ruleGroup(value: unknown, path: string): RuleGroup {
+    const o = this.object(value, path) ?? {};
+    this.known(o, path, ['type', 'op', 'not', 'rules']);
+    if (o.type !== 'group') this.fail(`${path}.type`, 'expected "group"');
+    const group: RuleGroup = {
+      type: 'group',
+      op: this.oneOf(o.op, `${path}.op`, ['and', 'or'] as const) ?? 'and',
+      rules: (this.array(o.rules, `${path}.rules`) ?? []).map((r, i) => this.rule(r, `${path}.rules[${i}]`))
+    };
+    if (o.not !== undefined) group.not = this.boolean(o.not, `${path}.not`);
+    return group;
+  }
+
+  operands(o: Obj, path: string, out: { value?: RuleValue; values?: RuleValue[] }): void {
+    if (o.value !== undefined) out.value = this.ruleValue(o.value, `${path}.value`);
+    if (o.values !== undefined) {
+      out.values = (this.array(o.values, `${path}.values`) ?? []).map((v, i) => this.ruleValue(v, `${path}.values[${i}]`) ?? '');
+    }
+  }
+
+  ruleValue(value: unknown, path: string): RuleValue | undefined {
+    if (typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))) return value;
+    return this.fail(path, `expected text, a number or true/false, got ${describe(value)}`);
+  }
+
+  window(value: unknown, path: string): BehaviourWindow | undefined {
+    const o = this.object(value, path);
+    if (!o) return undefined;
+    if (o.kind === 'all' || o.kind === 'this_year') {
+      this.known(o, path, ['kind']);
+      return { kind: o.kind };
+    }
+    if (o.kind === 'last_days') {
+      this.known(o, path, ['kind', 'days']);
+      if (typeof o.days !== 'number' || !Number.isInteger(o.days) || o.days < 1) return this.fail(`${path}.days`, 'expected a whole number ≥ 1');
+      return { kind: 'last_days', days: o.days };
+    }
+    if (o.kind === 'between') {
+      this.known(o, path, ['kind', 'from', 'to']);
+      const dates = (['from', 'to'] as const).map((k) =>
+        typeof o[k] === 'string' && isIsoDate(o[k]) ? o[k] : this.fail(`${path}.${k}`, 'expected a date "YYYY-MM-DD"')
+      );
+      return dates[0] && dates[1] ? { kind: 'between', from: dates[0], to: dates[1] } : undefined;
+    }
+    return this.fail(`${path}.kind`, 'expected "all", "last_days", "this_year" or "between"');
+  }
+
+  kpi(value: unknown, path: string): Kpi {
+    const o = this.object(value, path) ?? {};
+    this.known(o, path, ['label', 'kind', 'column', 'denominator']);
+    const kpi: Kpi = {
+      label: this.string(o.label, `${path}.label`, true) ?? '',
+      kind: this.oneOf(o.kind, `${path}.kind`, KPI_KINDS) ?? 'mean',
+      column: this.string(o.column, `${path}.column`, true) ?? ''
+    };
+    if (o.kind === undefined) this.fail(`${path}.kind`, `expected one of ${KPI_KINDS.join(', ')}`);
+    if (o.denominator !== undefined) kpi.denominator = this.string(o.denominator, `${path}.denominator`, true);
+    if ((kpi.kind === 'ratio' || kpi.kind === 'roi') && !kpi.denominator) this.fail(`${path}.denominator`, `a "${kpi.kind}" KPI needs a denominator column`);
+    return kpi;
+  }
+
+  guards(value: unknown, path: string): SegmentGuards | undefined {
+    const o = this.object(value, path);
+    if (!o) return undefined;
+    this.known(o, path, ['minSize', 'minShare', 'maxCiMargin', 'minExportSize']);
+    const num = (k: keyof SegmentGuards, max: number, integer: boolean) => {
+      const v = o[k];
+      if (typeof v !== 'number' || !(v >= 0 && v <= max) || (integer && !Number.isInteger(v))) {
+        return this.fail(`${path}.${k}`, `expected ${integer ? 'a whole number' : 'a number'} from 0 to ${max}`);
+      }
+      return v;
+    };
+    const g = {
+      minSize: num('minSize', 1e9, true),
+      minShare: num('minShare', 1, false),
+      maxCiMargin: num('maxCiMargin', 100, false),
+      minExportSize: num('minExportSize', 1e9, true)
+    };
+    return Object.values(g).every((v) => v !== undefined) ? (g as SegmentGuards) : undefined;
+  }
+
+  strings(value: unknown, path: string): string[] {
+    return (this.array(value, path) ?? []).map((s, i) => this.string(s, `${path}[${i}]`, true) ?? '');
+  }
+
   settings(value: unknown, path: string): NotebookSettings | undefined {
     const o = this.object(value, path);
     if (!o) return undefined;
-    this.known(o, path, ['locale', 'referenceDate']);
+    this.known(o, path, ['locale', 'referenceDate', 'guards']);
     const out: NotebookSettings = {};
     const locale = this.oneOf(o.locale, `${path}.locale`, ['de', 'en'] as const);
     if (locale) out.locale = locale;
@@ -283,6 +449,10 @@ class Validator {
       if (typeof o.referenceDate !== 'string' || !isIsoDate(o.referenceDate)) {
         this.fail(`${path}.referenceDate`, 'expected a date "YYYY-MM-DD"');
       } else out.referenceDate = o.referenceDate;
+    }
+    if (o.guards !== undefined) {
+      const guards = this.guards(o.guards, `${path}.guards`);
+      if (guards) out.guards = guards;
     }
     return out;
   }
@@ -308,6 +478,14 @@ class Validator {
       if (c.kind !== 'markdown') claim(c.name, `cells[${i}].name`);
     });
     cells.forEach((c, i) => {
+      if (c?.kind === 'segment') {
+        if (c.segments.length === 0) this.fail(`cells[${i}].segments`, 'expected at least one segment');
+        const segmentNames = new Set<string>();
+        c.segments.forEach((d, j) => {
+          if (segmentNames.has(d.name)) this.fail(`cells[${i}].segments[${j}].name`, `the segment name "${d.name}" is used twice`);
+          segmentNames.add(d.name);
+        });
+      }
       if (c?.kind !== 'chart' || !c.from) return;
       const at = ids.get(c.from);
       const input = at === undefined ? undefined : cells[at];

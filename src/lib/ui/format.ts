@@ -55,6 +55,15 @@ export class Formatter {
   }
 
   /**
+   * A number with exactly `digits` fraction digits, e.g. `1.234,50`.
+   * @param n the number
+   * @param digits fraction digits
+   */
+  fixed(n: number, digits: number): string {
+    return new Intl.NumberFormat(this.locale, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(n);
+  }
+
+  /**
    * A share in 0…1 as a percentage.
    * @param share the share
    */

@@ -10,7 +10,10 @@ import {
   type ChartConfig,
   type Notebook,
   type NotebookSettings,
-  type Source
+  type SegmentCell,
+  type SegmentGuards,
+  type Source,
+  DEFAULT_GUARDS
 } from '../../notebook/model';
 import { ident, lit, sql } from '../../sql/quote';
 import { describeError } from '../describe-error';
@@ -107,6 +110,7 @@ export class NotebookState {
     let cell: Cell;
     if (kind === 'sql') cell = { id, kind, sql: init.sql ?? '' };
     else if (kind === 'markdown') cell = { id, kind, text: init.text ?? '' };
+    else if (kind === 'segment') cell = this.#newSegment(id);
     else {
       const from = init.from ?? this.#lastResultAbove(afterId)?.cell.id ?? '';
       cell = { id, kind, from, chart: init.chart ?? { mark: CHART_MARKS[0] } };
@@ -115,7 +119,7 @@ export class NotebookState {
     const at = afterId ? this.cells.findIndex((c) => c.cell.id === afterId) + 1 : this.cells.length;
     this.cells.splice(at > 0 ? at : this.cells.length, 0, state);
     this.host.changed();
-    if (kind === 'chart' || (kind === 'sql' && init.sql)) this.request([id]);
+    if (kind === 'chart' || (cell.kind === 'segment' && cell.table) || (kind === 'sql' && init.sql)) this.request([id]);
     return this.get(id)!;
   }
 
@@ -242,6 +246,87 @@ export class NotebookState {
     }
     this.host.changed();
     if (patch.chart || patch.from !== undefined) this.request([id]);
+  }
+
+  /**
+   * Changes a segment cell (its table, key, segments, KPIs…) and re-runs it when what it computes
+   * changed; profile settings (KPIs, columns, comparison) only refresh its views.
+   * @param id cell id
+   * @param patch the fields to replace
+   */
+  setSegment(id: string, patch: Partial<Omit<SegmentCell, 'id' | 'kind'>>): void {
+    const state = this.get(id);
+    if (state?.cell.kind !== 'segment') return;
+    const copy = $state.snapshot(patch) as typeof patch;
+    for (const [k, v] of Object.entries(copy)) {
+      if (v === undefined) delete (state.cell as unknown as Record<string, unknown>)[k];
+      else (state.cell as unknown as Record<string, unknown>)[k] = v;
+    }
+    this.host.changed();
+    const computed: (keyof SegmentCell)[] = ['table', 'key', 'exclusive', 'rest', 'segments'];
+    if (computed.some((k) => k in patch)) this.request([id]);
+  }
+
+  /**
+   * A segment cell's rules were edited in place (the rule editor changes the cell's own objects):
+   * save and re-run it.
+   * @param id cell id
+   */
+  segmentEdited(id: string): void {
+    if (this.get(id)?.cell.kind !== 'segment') return;
+    this.host.changed();
+    this.request([id]);
+  }
+
+  /**
+   * Tables a cell may read, with their columns: the loaded tables and the named cells above it
+   * that ran.
+   * @param id the reading cell
+   */
+  tablesFor(id: string): { name: string; columns: { name: string; type: string }[] }[] {
+    const out = this.host.tables().map((t) => ({ name: t.name, columns: t.columns }));
+    for (const c of this.cells) {
+      if (c.cell.id === id) break;
+      if (c.cell.kind !== 'markdown' && c.cell.name && c.run?.columns) out.push({ name: c.cell.name, columns: c.run.columns });
+    }
+    return out;
+  }
+
+  /**
+   * Runs a read-only query for a view of the notebook (a profile, a list of values) and returns
+   * its rows as objects; dates come back as `Date`.
+   * @param text the query (built from quoted fragments)
+   */
+  async rows<T = Record<string, unknown>>(text: string): Promise<T[]> {
+    const bytes = await this.host.queue.run((c) => c.call((api) => api.query(text)));
+    return tableFromIPC(bytes, { useDate: true }).toArray() as T[];
+  }
+
+  /**
+   * Sets the notebook's reference date (`YYYY-MM-DD`, or empty to clear) and re-runs everything,
+   * since rules and SQL may be relative to it.
+   * @param date the new date
+   */
+  setReferenceDate(date: string): void {
+    if ((this.settings.referenceDate ?? '') === date) return;
+    if (date) this.settings.referenceDate = date;
+    else delete this.settings.referenceDate;
+    this.host.changed();
+    this.runAll();
+  }
+
+  /** The notebook's segment guards (its own, else the defaults). */
+  get guards(): SegmentGuards {
+    return this.settings.guards ?? DEFAULT_GUARDS;
+  }
+
+  /**
+   * Sets the notebook's segment guards (profiles and exports read them; nothing re-runs).
+   * @param guards the new guards
+   */
+  setGuards(guards: SegmentGuards): void {
+    this.settings.guards = { ...guards };
+    this.host.changed();
   }
 
   /**
@@ -400,10 +485,12 @@ export class NotebookState {
     state.startedAt = performance.now();
     if (cell.kind === 'sql') state.ranText = cell.sql;
     try {
-      const limit = cell.kind === 'sql' ? GRID_ROW_CAP : CHART_ROW_CAP;
-      const { run, bytes } = await this.host.queue.run((c) => c.call((api) => api.runCell(cell, input, limit)), ticket);
+      const grid = cell.kind !== 'chart';
+      const limit = grid ? GRID_ROW_CAP : CHART_ROW_CAP;
+      const date = this.settings.referenceDate;
+      const { run, bytes } = await this.host.queue.run((c) => c.call((api) => api.runCell(cell, input, limit, date)), ticket);
       if (run.status === 'ok') {
-        if (cell.kind === 'sql') {
+        if (grid) {
           state.result = { bytes, total: run.rows ?? 0 };
           state.values = null;
         } else {
@@ -481,11 +568,25 @@ export class NotebookState {
     return this.cells
       .slice(0, end)
       .reverse()
-      .find((c) => c.cell.kind === 'sql');
+      .find((c) => c.cell.kind === 'sql' || c.cell.kind === 'segment');
   }
 
   async #dropView(name: string): Promise<void> {
     await this.host.queue.run((c) => c.call((api) => api.dropView(name))).catch(() => undefined);
+  }
+
+  /** A segmentation over the first table, keyed by its first key-like column, with one segment for everyone. */
+  #newSegment(id: string): SegmentCell {
+    const table = this.host.tables()[0];
+    const key = table?.columns.find((c) => /(^|[^a-z])(id|key|nr|nummer|number|no)([^a-z]|$)|nummer$|_id$|id$/i.test(c.name)) ?? table?.columns[0];
+    return {
+      id,
+      kind: 'segment',
+      table: table?.name ?? '',
+      key: key?.name ?? '',
+      exclusive: true,
+      segments: [{ name: 'Segment 1', rule: { type: 'group', op: 'and', rules: [] } }]
+    };
   }
 
   #newId(kind: NewCellKind): string {
