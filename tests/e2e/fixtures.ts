@@ -123,7 +123,14 @@ export async function setSql(cell: Locator, text: string): Promise<void> {
  */
 export async function gridRows(cell: Locator): Promise<string[][]> {
   await expect(cell).toHaveAttribute('data-status', 'ok', { timeout: 60_000 });
-  const grid = cell.locator('[data-testid=result-grid]');
+  return readGrid(cell.locator('[data-testid=result-grid]'));
+}
+
+/**
+ * The visible rows of a result grid as text.
+ * @param grid the `[data-testid=result-grid]` element
+ */
+export async function readGrid(grid: Locator): Promise<string[][]> {
   await expect(grid).toBeVisible();
   return grid.locator('[role=row][aria-rowindex]').evaluateAll((rows) =>
     rows

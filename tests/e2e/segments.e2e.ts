@@ -1,6 +1,19 @@
 import type { Locator, Page } from '@playwright/test';
-import { addSqlCell, ARTIFACTS, expect, gridRows, openApp, test } from './fixtures';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { createHash } from 'node:crypto';
 import path from 'node:path';
+import { addSqlCell, ARTIFACTS, expect, gridRows, loadFiles, openApp, readGrid, test } from './fixtures';
+
+const SURVEY = path.resolve('static/samples/umfrage.csv');
+
+async function download(page: Page, click: () => Promise<void>): Promise<Buffer> {
+  const [file] = await Promise.all([page.waitForEvent('download'), click()]);
+  return readFileSync((await file.path())!);
+}
+
+/** The first number in a grid cell's text (`1.234` in German notation). */
+const count = (text: string) => Number(text.replace(/\./g, ''));
 
 /** Screenshot of one element (scrolled into view) for a person to look at. */
 async function shotOf(target: Locator, name: string): Promise<void> {
@@ -104,4 +117,105 @@ FULL JOIN (SELECT segment, count(*) AS n FROM segs GROUP BY ALL) s USING (segmen
     await expect(cell.locator('[data-testid=segment-charts] [data-testid=chart-view]')).toHaveCount(3);
     await shotOf(cell.locator('[data-testid=segment-profile]'), 'segment-profile');
   });
+});
+
+test('overlapping needs segments from a template: overlap, UpSet, transitions on a new file, a seeded sample and a safe CRM export', async ({ page }) => {
+  test.setTimeout(180_000);
+  await openSample(page);
+  await loadFiles(page, [SURVEY]);
+  await expect(page.locator('li[data-table=umfrage]')).toHaveAttribute('data-rows', '800');
+
+  await page.click('[data-testid=add-segment-cell]');
+  const cell = page.locator('[data-cell-kind=segment]').last();
+  await cell.locator('[data-testid=cell-name]').fill('beduerfnisse');
+  await cell.locator('[data-testid=cell-name]').press('Enter');
+  await cell.locator('[data-testid=segment-table]').selectOption('umfrage');
+  await expect(cell.locator('[data-testid=segment-key]')).toHaveValue('Kundennummer');
+  await cell.locator('[data-testid=template]').selectOption('needs');
+  await expect(cell.locator('[data-testid=template-columns] option:checked')).toHaveCount(5);
+  await cell.locator('[data-testid=template-apply]').click();
+  await expect(cell.locator('[data-testid=segment-def]')).toHaveCount(5);
+  await expect(cell.locator('[data-testid=segment-mode]')).toHaveValue('overlapping');
+  await settled(page, cell);
+
+  // Overlap of two needs, checked against a hand-written count.
+  await cell.locator('[data-testid=segment-tab-compare]').click();
+  const both = cell.locator('[data-testid=overlap-cell][data-a="Preis wichtig"][data-b="Qualität wichtig"]');
+  await expect(both).toHaveAttribute('data-both', /\d+/);
+  const check = await addSqlCell(
+    page,
+    `SELECT count(*) FILTER ("Preis wichtig" >= 4 AND "Qualität wichtig" >= 4) AS both, count(*) FILTER ("Preis wichtig" >= 4) AS preis FROM umfrage`
+  );
+  const [[handBoth, handPreis]] = await gridRows(check);
+  await expect(both).toHaveAttribute('data-both', String(count(handBoth)));
+  await expect(cell.locator('[data-testid=overlap-cell][data-a="Preis wichtig"][data-b="Preis wichtig"]')).toHaveAttribute('data-both', String(count(handPreis)));
+  await expect(cell.locator('[data-testid=segment-compare] [data-testid=chart-view]')).toHaveCount(2);
+  await shotOf(cell.locator('[data-testid=segment-compare]'), 'segment-compare');
+
+  // Keep the membership as a baseline, then load next month's survey under the same name.
+  await cell.locator('[data-testid=segment-tab-changes]').click();
+  await cell.locator('[data-testid=keep-baseline]').click();
+  await expect(page.locator('li[data-table=beduerfnisse_baseline]')).toBeVisible();
+  await expect(cell.locator('[data-testid=compare-with]')).toHaveValue('beduerfnisse_baseline');
+  const summary = cell.locator('[data-testid=transition-summary]');
+  await expect(summary).toHaveAttribute('data-new', '0');
+  await expect(summary).toHaveAttribute('data-gone', '0');
+  const rowsNow = await cell.locator('[data-testid=transition-row]').evaluateAll((trs) =>
+    trs.filter((tr) => tr.getAttribute('data-from') === tr.getAttribute('data-to')).map((tr) => [tr.getAttribute('data-from'), Number(tr.getAttribute('data-count'))])
+  );
+  expect(rowsNow).toContainEqual(['Preis wichtig', count(handPreis)]);
+
+  const lines = readFileSync(SURVEY, 'latin1').split('\r\n');
+  // Everyone who rated price 4 now rates it 1; the last 50 customers are gone.
+  const next = lines.slice(0, lines.length - 51).map((line, i) => (i === 0 ? line : line.replace(/^([^;]*);4;/, '$1;1;')));
+  const dir = mkdtempSync(path.join(tmpdir(), 'seglab-'));
+  writeFileSync(path.join(dir, 'umfrage.csv'), next.join('\r\n') + '\r\n', 'latin1');
+  const dropped = lines.slice(lines.length - 51).filter(Boolean).length;
+  const fours = lines.slice(1, lines.length - 51).filter((l) => /^[^;]*;4;/.test(l)).length;
+  await page.locator('li[data-table=umfrage] [data-testid=drop-table]').click();
+  await expect(page.locator('li[data-table=umfrage]')).toHaveCount(0);
+  await loadFiles(page, [path.join(dir, 'umfrage.csv')]);
+  await expect(page.locator('li[data-table=umfrage]')).toHaveAttribute('data-rows', String(800 - dropped));
+  await settled(page, cell);
+  const from = (to: string) => cell.locator(`[data-testid=transition-row][data-from="Preis wichtig"][data-to="${to}"]`);
+  await expect(summary).not.toHaveAttribute('data-gone', '0');
+  const stayed = Number(await from('Preis wichtig').getAttribute('data-count'));
+  const check2 = await addSqlCell(page, `SELECT count(*) AS n FROM umfrage WHERE "Preis wichtig" = 5`);
+  expect(stayed).toBe(count((await gridRows(check2))[0][0]));
+  expect(fours).toBeGreaterThan(0);
+  await shotOf(cell.locator('[data-testid=segment-changes]'), 'segment-changes');
+
+  // A seeded sample: the same seed draws the same rows.
+  await cell.locator('[data-testid=segment-tab-sample]').click();
+  await cell.locator('[data-testid=sample-n]').fill('5');
+  await cell.locator('[data-testid=sample-n]').press('Enter');
+  await cell.locator('[data-testid=sample-draw]').click();
+  await expect(cell.locator('[data-testid=sample-result]')).toHaveAttribute('data-rows', '25');
+  const sampleGrid = cell.locator('[data-testid=segment-sample] [data-testid=result-grid]');
+  const first = await readGrid(sampleGrid);
+  expect(first.length).toBeGreaterThan(5);
+  await cell.locator('[data-testid=sample-seed]').fill('2');
+  await cell.locator('[data-testid=sample-draw]').click();
+  await expect.poll(() => readGrid(sampleGrid)).not.toEqual(first);
+  await cell.locator('[data-testid=sample-seed]').fill('1');
+  await cell.locator('[data-testid=sample-draw]').click();
+  await expect.poll(() => readGrid(sampleGrid)).toEqual(first);
+
+  // CRM export: `;` + BOM, personal data left out unless ticked, then hashed with a salt.
+  await cell.locator('[data-testid=segment-tab-export]').click();
+  const csv = (await download(page, () => cell.locator('[data-testid=export-membership]').click())).toString('utf8');
+  expect(csv.startsWith('\uFEFFKundennummer;segment;tags;small_segment')).toBe(true);
+  expect(csv).not.toContain('Familienstand');
+  await cell.locator('[data-testid=export-column][value=Familienstand]').check();
+  await cell.locator('[data-testid=export-pii][data-column=Familienstand]').click();
+  await expect(cell.locator('[data-testid=export-pii][data-column=Familienstand]')).toHaveAttribute('aria-pressed', 'true');
+  const clear = (await download(page, () => cell.locator('[data-testid=export-membership]').click())).toString('utf8');
+  expect(clear.split('\n')[0]).toBe('\uFEFFKundennummer;segment;tags;Familienstand;small_segment');
+  await cell.locator('[data-testid=export-hash]').check();
+  await cell.locator('[data-testid=export-salt]').fill('geheim');
+  const hashed = (await download(page, () => cell.locator('[data-testid=export-membership]').click())).toString('utf8');
+  const [clearRow, hashedRow] = [clear, hashed].map((text) => text.split('\n')[1].split(';'));
+  expect(hashedRow[0]).toBe(clearRow[0]);
+  expect(hashedRow[3]).toBe(createHash('sha256').update(`geheim${clearRow[3]}`).digest('hex'));
+  await shotOf(cell.locator('[data-testid=segment-export]'), 'segment-export');
 });

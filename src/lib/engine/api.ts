@@ -7,9 +7,10 @@ export type FileFormat = 'csv' | 'parquet' | 'json' | 'ndjson' | 'xlsx' | 'arrow
 
 import type { ResultCell } from '../notebook/graph';
 import type { CsvOptions } from '../notebook/model';
+import type { CsvExportOptions } from './export';
 import type { CellRun } from './run-notebook';
 
-export type { CellRun, CsvOptions };
+export type { CellRun, CsvExportOptions, CsvOptions };
 
 export interface LoadOptions {
   /** Table name to use; derived from the file name when absent. Made unique. */
@@ -138,7 +139,7 @@ export interface EngineApi {
   query(sql: string): Promise<Uint8Array>;
   exec(sql: string): Promise<void>;
   /** Writes a query's result as CSV with DuckDB's own writer (the runner uses the same code). */
-  exportCsv(sql: string): Promise<Uint8Array>;
+  exportCsv(sql: string, options?: Partial<CsvExportOptions>): Promise<Uint8Array>;
   /** Runs a query and writes its result as Parquet (`hyparquet-writer`, types kept), transferred. */
   exportParquet(sql: string): Promise<Uint8Array>;
   tables(): Promise<TableInfo[]>;

@@ -66,8 +66,8 @@ const api: EngineApi = {
   async exec(text: string) {
     await (await engine()).db.exec(text);
   },
-  async exportCsv(text: string) {
-    const { bytes } = await exportCsv((await engine()).db, { sql: text });
+  async exportCsv(text: string, options) {
+    const { bytes } = await exportCsv((await engine()).db, { sql: text }, options);
     return Comlink.transfer(bytes, [bytes.buffer]);
   },
   async exportParquet(text: string) {

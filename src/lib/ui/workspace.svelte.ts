@@ -81,7 +81,11 @@ export class Workspace {
       queue: this.#queue,
       tables: () => this.tables.map((e) => ({ name: e.info.name, columns: e.info.columns })),
       sources: () => this.#documentSources(),
-      changed: () => this.#changed()
+      changed: () => this.#changed(),
+      addFiles: async (files) => {
+        this.addFiles(files);
+        await this.loads.idle();
+      }
     });
   }
 
@@ -449,6 +453,7 @@ export class Workspace {
     }
     this.tables.push({ info, file, options: kept, detected: estimate?.csv });
     this.notebook.tablesChanged();
+    if (!this.#restoring) void this.notebook.tableLoaded(info.name);
     if (this.keepData) void this.#keep(this.tables.at(-1)!);
     if (!this.#restoring && !this.notebook.cells.length) this.notebook.add('sql', undefined, { sql: `SELECT *\nFROM ${ident(info.name)}\nLIMIT 100` });
     this.#changed();

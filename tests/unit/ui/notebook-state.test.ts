@@ -46,7 +46,8 @@ function fakeEngine(tables: string[] = ['kunden'], sources: string[] = tables) {
     queue,
     tables: () => tables.map((name) => ({ name, columns: [{ name: 'id', type: 'BIGINT' }] })),
     sources: () => sources.map((name) => ({ name, path: `${name}.csv` })),
-    changed: () => changes++
+    changed: () => changes++,
+    addFiles: () => Promise.reject(new Error('not used here'))
   });
   return { nb, ran, dropped, changes: () => changes };
 }

@@ -1,5 +1,5 @@
 import { tableFromIPC } from '@uwdata/flechette';
-import type { CellRun } from '../../engine/api';
+import type { CellRun, CsvExportOptions } from '../../engine/api';
 import { cellDependencies, dependants, skipReason, type CellDeps, type ResultCell, type RunStatus } from '../../notebook/graph';
 import {
   cellView,
@@ -62,6 +62,8 @@ export interface NotebookHost {
   sources(): Source[];
   /** Called after every change to the document (autosave). */
   changed(): void;
+  /** Loads files as tables; resolves when the loads have ended. */
+  addFiles(files: File[]): Promise<void>;
 }
 
 /**
@@ -293,6 +295,33 @@ export class NotebookState {
   }
 
   /**
+   * Runs a read-only query and returns its result as Arrow IPC bytes (for a result grid).
+   * @param text the query (built from quoted fragments)
+   */
+  async queryBytes(text: string): Promise<Uint8Array> {
+    return this.host.queue.run((c) => c.call((api) => api.query(text)));
+  }
+
+  /**
+   * Writes a query's whole result as a file in the worker (CSV by DuckDB, Parquet from Arrow).
+   * @param text the query (built from quoted fragments)
+   * @param format file format
+   * @param csv CSV separator and byte-order mark
+   */
+  async exportQuery(text: string, format: 'csv' | 'parquet', csv: Partial<CsvExportOptions> = {}): Promise<Uint8Array> {
+    return this.host.queue.run((c) => c.call((api) => (format === 'csv' ? api.exportCsv(text, csv) : api.exportParquet(text))));
+  }
+
+  /**
+   * Loads files as tables, like dropping them on the page (e.g. a membership kept as a baseline),
+   * and resolves when they are loaded (or failed, with a notice).
+   * @param files the files
+   */
+  async addFiles(files: File[]): Promise<void> {
+    await this.host.addFiles(files);
+  }
+
+  /**
    * Runs a read-only query for a view of the notebook (a profile, a list of values) and returns
    * its rows as objects; dates come back as `Date`.
    * @param text the query (built from quoted fragments)
@@ -385,6 +414,19 @@ export class NotebookState {
   /** Forgets cached table reads (tables were loaded, renamed or dropped). */
   tablesChanged(): void {
     this.#reads.clear();
+  }
+
+  /**
+   * A table was loaded (e.g. a new month's export under the old name): the cells that read it run
+   * again, with their readers.
+   * @param name the table
+   */
+  async tableLoaded(name: string): Promise<void> {
+    const graph = await this.#graph();
+    const lower = name.toLowerCase();
+    const readers = [...graph].filter(([, d]) => d.sources.some((s) => s.toLowerCase() === lower)).map(([id]) => id);
+    const ran = readers.filter((id) => this.get(id)?.run);
+    if (ran.length) this.request(ran);
   }
 
   /**
