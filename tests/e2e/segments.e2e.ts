@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import type { Locator, Page } from '@playwright/test';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -76,7 +77,6 @@ test.describe('segment cells', () => {
     await inner.locator('[data-testid=rule-value]').press('Enter');
     await settled(page, cell);
 
-    await cell.locator('[data-testid=segment-sql] summary').click();
     await expect(cell.locator('[data-testid=segment-sql] pre')).toContainText(`"__e"."Bundesland" = 'Bayern'`);
     await expect(cell.locator('[data-testid=segment-sql] pre')).toContainText('NOT coalesce');
     await shotOf(cell, 'segment-builder');
@@ -116,6 +116,25 @@ FULL JOIN (SELECT segment, count(*) AS n FROM segs GROUP BY ALL) s USING (segmen
     await expect(cell.locator('[data-testid=profile-row][data-segment="Nicht Filiale"]')).toHaveAttribute('data-warnings', '');
     await expect(cell.locator('[data-testid=segment-charts] [data-testid=chart-view]')).toHaveCount(3);
     await shotOf(cell.locator('[data-testid=segment-profile]'), 'segment-profile');
+
+    // Switch a segment to plain SQL: it starts from the compiled rules, and an edit re-runs the cell.
+    await second.locator('[data-testid=segment-sql-mode]').click();
+    await expect(second.locator('.cm-content')).toContainText(`NOT coalesce("__e"."Kanal" = 'Filiale', FALSE)`);
+    await second.locator('.cm-content').click();
+    await second.locator('.cm-content').press('ControlOrMeta+a');
+    await page.keyboard.insertText(`"Kanal" = 'App'`);
+    await second.locator('.cm-content').press('Shift+Enter');
+    await settled(page, cell);
+    const app = await addSqlCell(page, `SELECT count(*) FILTER (segment = 'Nicht Filiale') AS seg, (SELECT count(*) FROM kunden WHERE "Kanal" = 'App' AND "Kundennummer" NOT IN (SELECT "Kundennummer" FROM segs WHERE segment = 'Aktiv in Bayern')) AS hand FROM segs`);
+    const [[seg, hand]] = await gridRows(app);
+    expect(seg).toBe(hand);
+    await second.locator('[data-testid=segment-rules-mode]').click();
+    await settled(page, cell);
+    await expect(second.locator('[data-testid=rule-group][data-depth="1"] [data-testid=rule-not]')).toBeChecked();
+
+    const axe = await new AxeBuilder({ page }).include('[data-cell-kind=segment]').analyze();
+    const serious = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
   });
 });
 
@@ -217,5 +236,20 @@ test('overlapping needs segments from a template: overlap, UpSet, transitions on
   const [clearRow, hashedRow] = [clear, hashed].map((text) => text.split('\n')[1].split(';'));
   expect(hashedRow[0]).toBe(clearRow[0]);
   expect(hashedRow[3]).toBe(createHash('sha256').update(`geheim${clearRow[3]}`).digest('hex'));
+
+  // Aggregates single out no one: segments under k are suppressed (k = 270 here).
+  await cell.locator('[data-testid=segment-tab-profile]').click();
+  await cell.locator('[data-testid=guard-minExportSize]').fill('270');
+  await cell.locator('[data-testid=guard-minExportSize]').press('Enter');
+  await cell.locator('[data-testid=segment-tab-export]').click();
+  await expect(cell.locator('[data-testid=export-small]')).not.toHaveAttribute('data-small', '0');
+  const aggregates = (await download(page, () => cell.locator("[data-testid=export-summary]").click())).toString("utf8");
+  const rows = aggregates.replace('\uFEFF', '').trim().split('\n').map((l) => l.split(';'));
+  expect(rows[0]).toEqual(['segment', 'members', 'suppressed']);
+  for (const [segment, members, suppressed] of rows.slice(1)) {
+    if (suppressed === 'true') expect(members, segment).toBe('');
+    else expect(Number(members), segment).toBeGreaterThanOrEqual(270);
+  }
+  expect(rows.slice(1).some((r) => r[2] === 'true')).toBe(true);
   await shotOf(cell.locator('[data-testid=segment-export]'), 'segment-export');
 });

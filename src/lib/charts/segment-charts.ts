@@ -198,11 +198,11 @@ export function kpiBarSpec(kpi: { label: string; kind: KpiKind }, options: Segme
         }
       },
       {
-        mark: { type: 'rule', color: COLOR.rule, strokeWidth: 1.5 },
+        mark: { type: 'rule', aria: false, color: COLOR.rule, strokeWidth: 1.5 },
         encoding: { x, y: { field: 'low', type: 'quantitative' }, y2: { field: 'high' }, tooltip }
       },
       {
-        mark: { type: 'rule', color: COLOR.rule, strokeDash: [5, 4], tooltip: true },
+        mark: { type: 'rule', aria: false, color: COLOR.rule, strokeDash: [5, 4], tooltip: true },
         encoding: { y: { field: 'base', type: 'quantitative', aggregate: 'max' }, tooltip: [q('base', l.base, format)] }
       }
     ]
@@ -271,8 +271,8 @@ export function indexSpec(options: SegmentChartOptions & { panelWidth?: number }
             tooltip
           }
         },
-        { mark: { type: 'rule', color: COLOR.rule }, encoding: { y, x: { field: 'low', type: 'quantitative' }, x2: { field: 'high' }, tooltip } },
-        { mark: { type: 'rule', color: COLOR.rule, strokeDash: [4, 3] }, encoding: { x: { datum: 100, type: 'quantitative' } } }
+        { mark: { type: 'rule', aria: false, color: COLOR.rule }, encoding: { y, x: { field: 'low', type: 'quantitative' }, x2: { field: 'high' }, tooltip } },
+        { mark: { type: 'rule', aria: false, color: COLOR.rule, strokeDash: [4, 3] }, encoding: { x: { datum: 100, type: 'quantitative' } } }
       ]
     }
   });
@@ -329,7 +329,7 @@ export function sizeSpec(threshold: number, options: SegmentChartOptions): TopLe
       },
       {
         transform: [{ aggregate: [{ op: 'count', as: '__seglab_n' }] }],
-        mark: { type: 'rule', color: COLOR.under, strokeDash: [6, 4], strokeWidth: 1.5, tooltip: true },
+        mark: { type: 'rule', aria: false, color: COLOR.under, strokeDash: [6, 4], strokeWidth: 1.5, tooltip: true },
         encoding: { y: { datum: threshold, type: 'quantitative' }, tooltip: { value: title } }
       }
     ]
