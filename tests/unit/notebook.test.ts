@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cellDependencies, dependants, runOrder, skipReason, sqlWords, type RunStatus } from '../../src/lib/notebook/graph';
-import { emptyNotebook, type Notebook } from '../../src/lib/notebook/model';
+import { BEHAVIOUR_MEASURES, CONDITION_OPS, KPI_KINDS, emptyNotebook, type Notebook, type Rule } from '../../src/lib/notebook/model';
 import { serializeNotebook } from '../../src/lib/notebook/serialize';
 import { formatIssue, NotebookFormatError, parseNotebook, readNotebook, validateNotebook } from '../../src/lib/notebook/validate';
 
@@ -34,6 +34,109 @@ const valid: Notebook = {
     { id: 'ch2', kind: 'chart', from: 'ch1', chart: { mark: 'bar', x: 'bin_start', y: 'count', aggregate: 'sum' }, spec: { mark: 'bar' } }
   ]
 };
+
+const group = (op: 'and' | 'or', rules: unknown[], not?: boolean) => ({ type: 'group', op, ...(not === undefined ? {} : { not }), rules });
+const cond = (column: string, op: string, operand: Record<string, unknown> = {}) => ({ type: 'condition', column, op, ...operand });
+const orders = { type: 'behaviour', table: 'bestellungen', key: 'Kundennummer' };
+
+/** A segment notebook in canonical form that uses every operator, measure, window and KPI kind. */
+const segmentNotebook = {
+  format: 'seglab-notebook',
+  version: 1,
+  title: 'Segmente',
+  settings: { locale: 'de', referenceDate: '2025-12-31', guards: { minSize: 30, minShare: 0.02, maxCiMargin: 0.25, minExportSize: 10 } },
+  sources: [
+    { name: 'kunden', path: 'kunden.csv', format: 'csv', options: { csv: { delimiter: ';', encoding: 'windows-1252', numberLocale: 'de', dateFormat: '%d.%m.%Y' } } },
+    { name: 'bestellungen', path: 'bestellungen.parquet' }
+  ],
+  cells: [
+    {
+      id: 'seg',
+      kind: 'segment',
+      name: 'segmente',
+      table: 'kunden',
+      key: 'Kundennummer',
+      exclusive: true,
+      rest: 'Übrige',
+      segments: [
+        {
+          name: 'Spalten',
+          tags: ['crm', 'spalten'],
+          rule: group('and', [
+            cond('Kanal', 'eq', { value: 'App' }),
+            cond('Kanal', 'neq', { value: 'Filiale' }),
+            cond('Bundesland', 'in', { values: ['Bayern', 'Berlin'] }),
+            cond('Bundesland', 'not_in', { values: ['Bremen'] }),
+            cond('E-Mail', 'contains', { value: '@example' }),
+            cond('PLZ', 'starts_with', { value: '8' }),
+            cond('Umsatz', 'between', { values: [100, 500.5] }),
+            cond('Umsatz', 'lt', { value: 1000 }),
+            cond('Umsatz', 'lte', { value: 999 }),
+            cond('Umsatz', 'gt', { value: 0 }),
+            cond('Umsatz', 'gte', { value: 1 }),
+            cond('Vorname', 'empty'),
+            cond('Nachname', 'not_empty'),
+            cond('Geburtsdatum', 'before', { value: '2000-01-01' }),
+            cond('Geburtsdatum', 'after', { value: '1950-12-31' }),
+            cond('Kunde seit', 'within_last', { value: 365 }),
+            cond('Kunde seit', 'not_within_last', { value: 30 }),
+            cond('Umsatz', 'top_pct', { value: 20 }),
+            cond('Umsatz', 'bottom_pct', { value: 50 }),
+            cond('Newsletter', 'eq', { value: true }),
+            group('or', [cond('Kanal', 'eq', { value: 'Online' })], true)
+          ])
+        },
+        {
+          name: 'Verhalten',
+          rule: group('or', [
+            { ...orders, measure: 'count', window: { kind: 'all' }, op: 'gte', value: 2 },
+            { ...orders, measure: 'sum', column: 'Betrag', dateColumn: 'Bestelldatum', window: { kind: 'this_year' }, op: 'gt', value: 500 },
+            {
+              ...orders,
+              measure: 'avg',
+              column: 'Betrag',
+              dateColumn: 'Bestelldatum',
+              window: { kind: 'last_days', days: 90 },
+              where: group('and', [cond('Kanal', 'eq', { value: 'App' })]),
+              op: 'between',
+              values: [10, 50]
+            },
+            { ...orders, measure: 'min', column: 'Betrag', dateColumn: 'Bestelldatum', window: { kind: 'between', from: '2025-01-01', to: '2025-06-30' }, op: 'lt', value: 5 },
+            { ...orders, measure: 'max', column: 'Bestelldatum', op: 'lte', value: '2025-06-30' },
+            { ...orders, measure: 'last', column: 'Gerät', dateColumn: 'Bestelldatum', op: 'eq', value: 'App' },
+            { ...orders, measure: 'days_since_last', dateColumn: 'Bestelldatum', op: 'neq', value: 0 },
+            { ...orders, measure: 'exists', where: group('and', [cond('Gerät', 'not_empty')]) },
+            { ...orders, measure: 'not_exists', dateColumn: 'Bestelldatum', window: { kind: 'last_days', days: 30 } }
+          ], true)
+        },
+        { name: 'SQL', tags: ['sql'], where: '"Umsatz" > 100 AND "Kanal" <> \'Filiale\'' }
+      ],
+      kpis: [
+        { label: 'Kauf in 90 Tagen', kind: 'rate', column: 'aktiv' },
+        { label: 'Ø Umsatz', kind: 'mean', column: 'Umsatz' },
+        { label: 'Umsatz', kind: 'sum', column: 'Umsatz' },
+        { label: 'Ø Warenkorb', kind: 'ratio', column: 'Umsatz', denominator: 'Bestellungen' },
+        { label: 'ROI', kind: 'roi', column: 'Marge', denominator: 'Kosten' }
+      ],
+      profileColumns: ['Kanal', 'Bundesland'],
+      compareWith: 'segmente_vorjahr'
+    },
+    { id: 'seg_overlap', kind: 'segment', collapsed: true, table: 'kunden', key: 'Kundennummer', exclusive: false, segments: [{ name: 'Alle', rule: group('and', []) }] },
+    { id: 'seg_chart', kind: 'chart', from: 'seg', chart: { mark: 'bar', x: 'segment', aggregate: 'count' } }
+  ]
+};
+
+/** Every node of the rule trees of a notebook's segment cells (including behavioural `where` groups). */
+function ruleNodes(nb: { cells: unknown[] }): Rule[] {
+  const out: Rule[] = [];
+  const walk = (r: Rule) => {
+    out.push(r);
+    if (r.type === 'group') r.rules.forEach(walk);
+    if (r.type === 'behaviour' && r.where) walk(r.where);
+  };
+  for (const c of nb.cells as Notebook['cells']) if (c.kind === 'segment') c.segments.forEach((d) => d.rule && walk(d.rule));
+  return out;
+}
 
 function issues(value: unknown): string[] {
   const result = validateNotebook(value);
@@ -187,7 +290,9 @@ describe('notebook.schema.json', () => {
       JSON.parse(fixture('shop.notebook.json')),
       JSON.parse(fixture('failing.notebook.json')),
       JSON.parse(fixture('inline.notebook.json')),
-      JSON.parse(readFileSync(path.join(root, 'static/samples/retail.notebook.json'), 'utf8'))
+      JSON.parse(readFileSync(path.join(root, 'static/samples/retail.notebook.json'), 'utf8')),
+      JSON.parse(readFileSync(path.join(root, 'static/samples/segments.notebook.json'), 'utf8')),
+      segmentNotebook
     ]) {
       expect(validateSchema(doc), JSON.stringify(validateSchema.errors)).toBe(true);
       expect(validateNotebook(doc).ok).toBe(true);
@@ -209,6 +314,107 @@ describe('notebook.schema.json', () => {
       expect(validateSchema(doc)).toBe(false);
       expect(validateNotebook(doc).ok).toBe(false);
     }
+  });
+});
+
+describe('segment cells', () => {
+  const text = `${JSON.stringify(segmentNotebook, null, 2)}\n`;
+  const withSegment = (patch: Record<string, unknown>, settings?: unknown) =>
+    withCells([{ ...segmentNotebook.cells[0], ...patch }], settings === undefined ? {} : { settings });
+  const withRule = (rule: unknown) => withSegment({ segments: [{ name: 'x', rule: group('and', [rule]) }] });
+
+  it('use every operator, measure, window and KPI kind in the test notebook', () => {
+    const nodes = ruleNodes(segmentNotebook);
+    const conditionOps = new Set(nodes.flatMap((r) => (r.type === 'condition' ? [r.op] : [])));
+    const behaviours = nodes.flatMap((r) => (r.type === 'behaviour' ? [r] : []));
+    expect([...conditionOps].sort()).toEqual([...CONDITION_OPS].sort());
+    expect([...new Set(behaviours.map((b) => b.measure))].sort()).toEqual([...BEHAVIOUR_MEASURES].sort());
+    expect([...new Set(behaviours.map((b) => b.window?.kind ?? 'all'))].sort()).toEqual(['all', 'between', 'last_days', 'this_year']);
+    expect((segmentNotebook.cells[0] as { kpis: { kind: string }[] }).kpis.map((k) => k.kind)).toEqual([...KPI_KINDS]);
+  });
+
+  it('parse into the typed model and round trip byte for byte', () => {
+    const result = parseNotebook(text);
+    expect(result).toEqual({ ok: true, notebook: segmentNotebook });
+    expect(serializeNotebook(readNotebook(text))).toBe(text);
+  });
+
+  it('round trip the segments sample byte for byte', () => {
+    const sample = readFileSync(path.join(root, 'static/samples/segments.notebook.json'), 'utf8');
+    expect(serializeNotebook(readNotebook(sample))).toBe(sample);
+  });
+
+  it('are rejected by the schema and the validator alike', () => {
+    const bad = [
+      withRule(cond('Kanal', 'like', { value: 'A%' })),
+      withRule({ ...orders, measure: 'median', column: 'Betrag', op: 'gt', value: 1 }),
+      withRule({ ...orders, measure: 'count', window: { kind: 'last_days', days: 0 }, op: 'gt', value: 1 }),
+      withRule({ ...orders, measure: 'count', window: { kind: 'last_days' }, op: 'gt', value: 1 }),
+      withRule({ ...orders, measure: 'count', window: { kind: 'between', from: '2025-1-1', to: '2025-12-31' }, op: 'gt', value: 1 }),
+      withRule({ ...orders, measure: 'count', window: { kind: 'yesterday' }, op: 'gt', value: 1 }),
+      withRule({ ...orders, measure: 'count', window: { kind: 'all', days: 3 }, op: 'gt', value: 1 }),
+      withRule({ ...orders, measure: 'exists', where: cond('Kanal', 'eq', { value: 'App' }) }),
+      withRule({ ...orders, measure: 'count', op: 'in', values: [1, 2] }),
+      withRule({ ...orders, key: undefined, measure: 'count', op: 'gt', value: 1 }),
+      withRule(cond('Kanal', 'eq', { value: null })),
+      withRule(cond('Kanal', 'in', { values: [['App']] })),
+      withRule({ column: 'Kanal', op: 'eq', value: 'App' }),
+      withRule({ type: 'condition', op: 'eq', value: 'App' }),
+      withRule({ type: 'group', op: 'and', rules: [], and: [] }),
+      withRule({ type: 'group', op: 'xor', rules: [] }),
+      withSegment({ segments: [] }),
+      withSegment({ segments: [{ name: 'x' }] }),
+      withSegment({ segments: [{ name: ' ', where: 'true' }] }),
+      withSegment({ segments: [{ name: 'x', tags: [''], where: 'true' }] }),
+      withSegment({ segments: [{ name: 'x', rule: cond('Kanal', 'eq', { value: 'App' }) }] }),
+      withSegment({ segments: [{ name: 'x', where: 1 }] }),
+      withSegment({ exclusive: undefined }),
+      withSegment({ exclusive: 'yes' }),
+      withSegment({ rules: [] }),
+      withSegment({ rest: '' }),
+      withSegment({ compareWith: ' ' }),
+      withSegment({ profileColumns: [''] }),
+      withSegment({ kpis: [{ label: 'AOV', kind: 'ratio', column: 'Umsatz' }] }),
+      withSegment({ kpis: [{ label: 'ROI', kind: 'roi', column: 'Marge' }] }),
+      withSegment({ kpis: [{ label: 'x', column: 'Umsatz' }] }),
+      withSegment({ kpis: [{ label: 'x', kind: 'median', column: 'Umsatz' }] }),
+      withSegment({ kpis: [{ label: '', kind: 'mean', column: 'Umsatz' }] }),
+      withSegment({ kpis: [{ label: 'x', kind: 'mean', column: 'Umsatz', weight: 2 }] }),
+      withSegment({}, { guards: { minSize: 30, minShare: 0.02, maxCiMargin: 0.25 } }),
+      withSegment({}, { guards: { minSize: 30, minShare: 1.5, maxCiMargin: 0.25, minExportSize: 10 } }),
+      withSegment({}, { guards: { minSize: 2.5, minShare: 0.1, maxCiMargin: 0.25, minExportSize: 10 } }),
+      withSegment({}, { guards: { minSize: 30, minShare: 0.1, maxCiMargin: 101, minExportSize: 10 } }),
+      withSegment({}, { guards: { minSize: 30, minShare: 0.1, maxCiMargin: 0.2, minExportSize: -1 } }),
+      withSegment({}, { guards: { minSize: 30, minShare: 0.1, maxCiMargin: 0.2, minExportSize: 1, maxSize: 5 } })
+    ];
+    for (const doc of bad) {
+      const json = JSON.parse(JSON.stringify(doc));
+      expect(validateSchema(json), JSON.stringify(json)).toBe(false);
+      expect(validateNotebook(json).ok, JSON.stringify(json)).toBe(false);
+    }
+  });
+
+  it('report what JSON Schema cannot express: repeated segment names and impossible dates', () => {
+    const doc = withSegment({
+      segments: [
+        { name: 'x', where: 'true' },
+        { name: 'x', rule: group('and', [{ ...orders, measure: 'exists', dateColumn: 'Bestelldatum', window: { kind: 'between', from: '2025-02-30', to: '2025-03-01' } }]) }
+      ]
+    });
+    expect(validateSchema(doc)).toBe(true);
+    expect(issues(doc)).toEqual([
+      'cells[0].segments[1].rule.rules[0].window.from: expected a date "YYYY-MM-DD"',
+      'cells[0].segments[1].name: the segment name "x" is used twice'
+    ]);
+  });
+
+  it('name the field of a bad rule by its path', () => {
+    expect(issues(withRule({ ...orders, measure: 'count', window: { kind: 'last_days', days: 0 }, op: 'gt', value: 1 }))).toEqual([
+      'cells[0].segments[0].rule.rules[0].window.days: expected a whole number ≥ 1'
+    ]);
+    expect(issues(withSegment({ kpis: [{ label: 'AOV', kind: 'ratio', column: 'Umsatz' }] }))).toEqual([
+      'cells[0].kpis[0].denominator: a "ratio" KPI needs a denominator column'
+    ]);
   });
 });
 
