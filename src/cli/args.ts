@@ -5,7 +5,10 @@ export const USAGE = `Usage: seglab run NOTEBOOK.json [--data NAME=PATH]... [--o
 
 Runs a seglab notebook without a browser: loads its data sources, runs its cells in order with
 the same engine code as the app, and writes every cell result as DIR/<cell-id>.csv plus a report
-DIR/run.json.
+DIR/run.json. A segment cell also gets its profile (DIR/<cell-id>.profile.csv: size, share and
+KPIs with 95 % intervals and index per segment), the mix of its profile columns
+(<cell-id>.categories.csv), the overlaps of its segments (<cell-id>.overlap.csv) and, with
+compareWith, the moves from the earlier membership (<cell-id>.transitions.csv).
 
 Options:
   --data NAME=PATH       read the source named NAME from PATH instead of the path in the

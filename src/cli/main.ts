@@ -5,6 +5,7 @@ import type { Db } from '../lib/engine/db';
 import { Engine } from '../lib/engine/engine';
 import { exportCsv } from '../lib/engine/export';
 import { runNotebook, type CellRun, type NotebookRun, type SourceRun } from '../lib/engine/run-notebook';
+import { SEGMENT_REPORTS, segmentReportName, segmentReports } from '../lib/engine/segment-reports';
 import { nodeFileSource } from '../lib/engine/source-node';
 import type { Notebook, Source } from '../lib/notebook/model';
 import { formatIssue, parseNotebook } from '../lib/notebook/validate';
@@ -36,6 +37,8 @@ export interface RunReport {
     rows: number | null;
     ms: number;
     file?: string;
+    /** A segment cell's reports (`<id>.profile.csv`, …), written beside `file`. */
+    reports?: string[];
     error?: string;
   }[];
 }
@@ -105,11 +108,17 @@ async function run(args: RunArgs, cwd: string, out: (t: string) => void, err: (t
   try {
     await mkdir(outDir, { recursive: true });
     const engine = new Engine(db, args.engine === 'wasm' ? WASM_MEMORY_BUDGET : Math.floor(os.totalmem() * 0.8));
+    const reports = new Map<string, string[]>();
     const result = await runNotebook(engine, notebook, {
       openSource: (s) => openSource(paths.get(s.name)!),
       consume: async (table, cell) => {
         const csv = await exportCsv(db, { table });
         await writeFile(path.join(outDir, `${cell.id}.csv`), csv.bytes);
+        if (cell.kind === 'segment') {
+          const files = await segmentReports(engine, cell, table, notebook.settings?.guards);
+          for (const f of files) await writeFile(path.join(outDir, f.name), f.text);
+          reports.set(cell.id, files.map((f) => f.name));
+        }
         return { rows: csv.rows };
       },
       onSource: (s) => {
@@ -119,16 +128,19 @@ async function run(args: RunArgs, cwd: string, out: (t: string) => void, err: (t
       onCell: (c) => {
         if (c.kind === 'markdown') return;
         const label = c.name ?? c.id;
-        if (c.status === 'ok') out(`cell ${c.id}${c.name ? ` (${c.name})` : ''}: ${plural(c.rows ?? 0, 'row')}, ${c.ms} ms → ${c.id}.csv\n`);
+        if (c.status === 'ok') out(`cell ${c.id}${c.name ? ` (${c.name})` : ''}: ${plural(c.rows ?? 0, 'row')}, ${c.ms} ms → ${[`${c.id}.csv`, ...(reports.get(c.id) ?? [])].join(', ')}\n`);
         else err(`cell "${label}" ${c.status === 'error' ? 'failed' : 'skipped'}: ${c.error}${c.line ? ` (line ${c.line})` : ''}\n`);
       }
     });
     for (const c of result.cells) {
-      if (c.kind !== 'markdown' && c.status !== 'ok') await rm(path.join(outDir, `${c.id}.csv`), { force: true });
+      if (c.kind === 'markdown') continue;
+      const kept = c.status === 'ok' ? [`${c.id}.csv`, ...(reports.get(c.id) ?? [])] : [];
+      const stale = [`${c.id}.csv`, ...SEGMENT_REPORTS.map((r) => segmentReportName(c.id, r))].filter((f) => !kept.includes(f));
+      for (const f of stale) await rm(path.join(outDir, f), { force: true });
     }
     const reportPath = path.join(outDir, 'run.json');
-    await writeFile(reportPath, `${JSON.stringify(report(notebook, args, db, result, paths), null, 2)}\n`);
-    const written = result.cells.filter((c) => c.kind !== 'markdown' && c.status === 'ok').length;
+    await writeFile(reportPath, `${JSON.stringify(report(notebook, args, db, result, paths, reports), null, 2)}\n`);
+    const written = result.cells.filter((c) => c.kind !== 'markdown' && c.status === 'ok').length + [...reports.values()].reduce((n, f) => n + f.length, 0);
     out(`wrote ${written} CSV file${written === 1 ? '' : 's'} and run.json to ${path.relative(cwd, outDir) || '.'}\n`);
     return result.ok ? EXIT_OK : EXIT_FAILED;
   } catch (e) {
@@ -162,7 +174,7 @@ async function openDb(kind: RunArgs['engine']): Promise<Db> {
   return openNodeWasmDb();
 }
 
-function report(notebook: Notebook, args: RunArgs, db: Db, result: NotebookRun, paths: Map<string, string>): RunReport {
+function report(notebook: Notebook, args: RunArgs, db: Db, result: NotebookRun, paths: Map<string, string>, reports: Map<string, string[]>): RunReport {
   return {
     format: 'seglab-run',
     version: 1,
@@ -188,6 +200,7 @@ function report(notebook: Notebook, args: RunArgs, db: Db, result: NotebookRun, 
       rows: c.rows,
       ms: c.ms,
       ...(c.kind !== 'markdown' && c.status === 'ok' ? { file: `${c.id}.csv` } : {}),
+      ...(reports.has(c.id) ? { reports: reports.get(c.id) } : {}),
       ...(c.error ? { error: c.error } : {})
     }))
   };

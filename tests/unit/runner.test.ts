@@ -2,11 +2,14 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { fromCSV } from 'arquero';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main, type RunReport } from '../../src/cli/main';
 import { parseCliArgs } from '../../src/cli/args';
 import { Engine } from '../../src/lib/engine/engine';
 import { runNotebook, type CellRun } from '../../src/lib/engine/run-notebook';
+import { nodeFileSource } from '../../src/lib/engine/source-node';
+import type { SegmentCell } from '../../src/lib/notebook/model';
 import { readNotebook } from '../../src/lib/notebook/validate';
 import { openTestEngine } from './helpers/db';
 
@@ -269,5 +272,184 @@ describe('seglab run', () => {
       '9,2.25,2025-01-10',
       '8,2.00,2025-01-09'
     ]);
+  });
+});
+
+/** The rows of a CSV file as text fields by column, an empty field as `''`. */
+function csvRows(file: string): Record<string, string>[] {
+  const rows = fromCSV(readFileSync(file, 'utf8'), { autoType: false }).objects() as Record<string, string | null>[];
+  return rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v ?? ''])));
+}
+
+/** Segment sizes from a `<id>.profile.csv`, in file order, and the base size. */
+function profileSizes(file: string): { sizes: Map<string, number>; base: number } {
+  const sizes = new Map<string, number>();
+  let base = NaN;
+  for (const r of csvRows(file)) {
+    if (r.segment === '') base = Number(r.size);
+    else sizes.set(r.segment, Number(r.size));
+  }
+  return { sizes, base };
+}
+
+describe('seglab run with segment cells', () => {
+  const data = `SELECT * FROM (VALUES ('a', 'DE', 10.0), ('b', 'AT', 20.0), ('c', 'DE', 30.0)) AS t(k, land, umsatz)`;
+  const segment = {
+    id: 'seg',
+    kind: 'segment',
+    table: 'kunden',
+    key: 'k',
+    exclusive: true,
+    segments: [{ name: 'DE', rule: { type: 'group', op: 'and', rules: [{ type: 'condition', column: 'land', op: 'eq', value: 'DE' }] } }],
+    kpis: [{ label: 'Umsatz', kind: 'sum', column: 'umsatz' }],
+    profileColumns: ['land']
+  };
+  const write = async (name: string, seg: Record<string, unknown>) => {
+    const nb = { format: 'seglab-notebook', version: 1, title: 't', sources: [], cells: [{ id: 'data', kind: 'sql', name: 'kunden', sql: data }, seg] };
+    await writeFile(path.join(tmp, name), JSON.stringify(nb));
+  };
+
+  it('writes the reports beside the members, lists them and removes stale ones', async () => {
+    const out = path.join(tmp, 'segment-reports');
+    await write('seg.json', segment);
+    const ok = await cli('run', 'seg.json', '--out', out);
+    expect(ok.stderr).toBe('');
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/cell seg: 3 rows, \d+ ms → seg\.csv, seg\.profile\.csv, seg\.categories\.csv, seg\.overlap\.csv\n/);
+    expect(ok.stdout).toMatch(/wrote 5 CSV files and run\.json/);
+    expect(readdirSync(out).sort()).toEqual(['data.csv', 'run.json', 'seg.categories.csv', 'seg.csv', 'seg.overlap.csv', 'seg.profile.csv']);
+    expect(readReport(out).cells[1]).toMatchObject({ id: 'seg', status: 'ok', file: 'seg.csv', reports: ['seg.profile.csv', 'seg.categories.csv', 'seg.overlap.csv'] });
+    expect(readFileSync(path.join(out, 'seg.overlap.csv'), 'utf8')).toBe('segment_a,segment_b,n_both,size_a,size_b,jaccard\nDE,DE,2,2,2,1\nDE,Rest,0,2,1,0\nRest,DE,0,1,2,0\nRest,Rest,1,1,1,1\n');
+
+    await write('seg.json', { ...segment, profileColumns: undefined });
+    expect((await cli('run', 'seg.json', '--out', out)).code).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(['data.csv', 'run.json', 'seg.csv', 'seg.overlap.csv', 'seg.profile.csv']);
+
+    await write('seg.json', { ...segment, kpis: [{ label: 'x', kind: 'mean', column: 'nope' }] });
+    const failed = await cli('run', 'seg.json', '--out', out);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toMatch(/^cell "seg" failed: seg\.profile\.csv: Binder Error: .*"nope"/);
+    expect(readdirSync(out).sort()).toEqual(['data.csv', 'run.json']);
+    expect(readReport(out).cells[1]).not.toHaveProperty('reports');
+  });
+});
+
+describe('seglab run on the segments sample', () => {
+  const SAMPLES = path.resolve(__dirname, '../../static/samples');
+  const notebook = readNotebook(readFileSync(path.join(SAMPLES, 'segments.notebook.json'), 'utf8'));
+  const segments = notebook.cells.filter((c): c is SegmentCell => c.kind === 'segment');
+  const out = (engine: string) => path.join(tmp, `segments-${engine}`);
+  const file = (name: string) => path.join(out('wasm'), name);
+  const names = (id: string) => (notebook.cells.find((c) => c.id === id) as SegmentCell).segments.map((d) => d.name);
+
+  it.each(['wasm', 'native'] as const)('runs every cell on %s and writes the reports of each segment cell', async (engine) => {
+    const { code, stderr } = await cli('run', path.join(SAMPLES, 'segments.notebook.json'), '--engine', engine, '--out', out(engine));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const report = readReport(out(engine));
+    expect(report.cells.filter((c) => c.status !== 'ok')).toEqual([]);
+    expect(segments).toHaveLength(9);
+    for (const cell of segments) {
+      const expected = ['profile', ...(cell.profileColumns ? ['categories'] : []), 'overlap', ...(cell.compareWith ? ['transitions'] : [])];
+      expect(report.cells.find((c) => c.id === cell.id)?.reports).toEqual(expected.map((r) => `${cell.id}.${r}.csv`));
+    }
+  });
+
+  it('writes byte-identical files with the wasm and the native engine', () => {
+    const files = readdirSync(out('wasm')).filter((f) => f.endsWith('.csv'));
+    expect(files.sort()).toEqual(readdirSync(out('native')).filter((f) => f.endsWith('.csv')).sort());
+    for (const f of files) expect(readFileSync(path.join(out('native'), f)).equals(readFileSync(file(f))), f).toBe(true);
+  });
+
+  it('adds up segment sizes: exclusive cells to the entity rows, overlapping ones to their member rows', () => {
+    const report = readReport(out('wasm'));
+    const entities: Record<string, number> = { kunden_kpi: 2000, befragte: 800, firmen: 1500 };
+    for (const cell of segments) {
+      const { sizes, base } = profileSizes(file(`${cell.id}.profile.csv`));
+      const total = [...sizes.values()].reduce((a, b) => a + b, 0);
+      const rows = report.cells.find((c) => c.id === cell.id)!.rows;
+      expect(base, cell.id).toBe(entities[cell.table]);
+      expect(total, cell.id).toBe(rows);
+      if (cell.exclusive) expect(total, cell.id).toBe(entities[cell.table]);
+      expect([...sizes.keys()].slice(0, cell.segments.length), cell.id).toEqual(cell.segments.map((d) => d.name));
+    }
+    const demografie = profileSizes(file('demografie.profile.csv')).sizes;
+    const [young, mid, older, senior, women, men] = names('demografie').map((n) => demografie.get(n)!);
+    expect(young + mid + older + senior).toBe(2000);
+    const diverse = csvRows(file('kunden_kpi.csv')).filter((r) => r.Geschlecht === 'd').length;
+    expect(women + men + diverse).toBe(2000);
+  });
+
+  it('agrees with the same segments computed by hand from the per-customer table', () => {
+    const customers = csvRows(file('kunden_kpi.csv'));
+    const count = (f: (r: Record<string, string>) => boolean) => customers.filter(f).length;
+    const age = (r: Record<string, string>) => Number(r.Alter);
+    const demografie = profileSizes(file('demografie.profile.csv')).sizes;
+    expect(names('demografie').slice(0, 4).map((n) => demografie.get(n))).toEqual([
+      count((r) => age(r) >= 18 && age(r) <= 34),
+      count((r) => age(r) >= 35 && age(r) <= 49),
+      count((r) => age(r) >= 50 && age(r) <= 64),
+      count((r) => age(r) >= 65)
+    ]);
+    const verhalten = profileSizes(file('verhalten.profile.csv')).sizes;
+    expect(verhalten.get(names('verhalten')[2])).toBe(count((r) => r.tage_seit_letzter !== '' && Number(r.tage_seit_letzter) > 180));
+    expect(verhalten.get(names('verhalten')[8])).toBe(count((r) => r.bestellungen === '0'));
+    const kampagne = profileSizes(file('kampagne.profile.csv')).sizes;
+    expect(kampagne.get('VIP (SQL)')).toBe(count((r) => Number(r.umsatz) >= 2000 && Number(r.marge) >= 0.3 * Number(r.umsatz)));
+    const wert = profileSizes(file('wert.profile.csv')).sizes;
+    expect([wert.get('Top 20 %'), wert.get('Nächste 30 %')]).toEqual([400, 600]);
+
+    const cents = (v: string) => Math.round(Number(v) * 100);
+    const revenue = new Map<string, number>();
+    for (const r of csvRows(file('wert.csv'))) revenue.set(r.segment, (revenue.get(r.segment) ?? 0) + cents(r.umsatz));
+    expect(csvRows(file('wert_chart.csv')).map((r) => [r.segment, cents(r.sum_umsatz)])).toEqual([...revenue].sort((a, b) => b[1] - a[1]));
+  });
+
+  it('puts every firm in the first firmographic segment whose rule it meets', () => {
+    const [target, large, unknown, medium, small, micro] = names('firmografie');
+    const industry = ['Maschinenbau', 'Herstellung von Metallerzeugnissen', 'Herstellung von chemischen Erzeugnissen', 'Energieversorgung'];
+    const expected = (r: Record<string, string>) => {
+      const staff = Number(r.Mitarbeiter);
+      const revenue = r.Jahresumsatz === '' ? null : Number(r.Jahresumsatz);
+      if (industry.includes(r.Branche) && r.Land === 'DE' && staff >= 50) return target;
+      if (staff >= 250 || (revenue !== null && revenue > 50e6)) return large;
+      if (revenue === null) return unknown;
+      if (staff >= 50 && staff <= 249) return medium;
+      if (staff >= 10 && staff < 50 && revenue <= 10e6) return small;
+      if (staff < 10 && revenue <= 2e6) return micro;
+      return 'Über den KMU-Schwellen';
+    };
+    const firms = csvRows(file('firmografie.csv'));
+    expect(firms).toHaveLength(1500);
+    expect(firms.filter((r) => r.segment !== expected(r)).map((r) => r.Firmennummer)).toEqual([]);
+  });
+
+  it('agrees with behavioural segments of firms written as plain aggregates', async () => {
+    const engine = await openTestEngine();
+    try {
+      const load = await runNotebook(engine, { ...notebook, cells: [] }, { openSource: (s) => nodeFileSource(path.join(SAMPLES, s.path)) });
+      expect(load.sources.map((s) => s.status)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok']);
+      const [hand] = await engine.db.rows<Record<string, number>>(`
+        WITH per AS (
+          SELECT "Firmennummer",
+            count(*) FILTER (WHERE "Typ" = 'Website-Besuch') AS visits,
+            count(*) FILTER (WHERE "Typ" = 'Kauf') AS purchases,
+            count(*) FILTER (WHERE "Typ" = 'Webinar' AND "Datum" > DATE '2025-12-31' - 60) AS webinars,
+            max("Datum") AS latest
+          FROM aktivitaeten GROUP BY ALL)
+        SELECT count(*) FILTER (WHERE visits > 0 AND purchases = 0) AS browsers, count(*) FILTER (WHERE webinars > 0) AS webinar,
+          count(*) FILTER (WHERE latest <= DATE '2025-12-31' - 365) AS inactive,
+          (SELECT count(*) FROM firmen) - count(*) AS silent
+        FROM per`);
+      const sizes = profileSizes(file('b2b_verhalten.profile.csv')).sizes;
+      const n = names('b2b_verhalten');
+      expect([sizes.get(n[0]), sizes.get(n[1]), sizes.get(n[7]), sizes.get(n[8])]).toEqual([hand.browsers, hand.webinar, hand.inactive, hand.silent]);
+      const [recent] = await engine.db.rows<{ n: number }>(`
+        SELECT count(*) AS n FROM (
+          SELECT "Kundennummer" FROM bestellungen WHERE "Bestelldatum" > DATE '2025-12-31' - 90 GROUP BY ALL HAVING count(*) >= 2)`);
+      expect(profileSizes(file('verhalten.profile.csv')).sizes.get(names('verhalten')[0])).toBe(recent.n);
+    } finally {
+      await engine.db.close();
+    }
   });
 });
