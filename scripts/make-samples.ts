@@ -3,7 +3,8 @@
  * - kunden.csv (2,000 B2C customers), bestellungen.csv (15,000 orders), retail.notebook.json;
  * - firmen.csv (1,500 B2B accounts in DE/AT/CH, won or prospect), aktivitaeten.csv (20,000
  *   marketing and sales events of those accounts in 2024–2025);
- * - umfrage.csv (a needs survey of 800 of the B2C customers, Likert answers 1–5).
+ * - umfrage.csv (a needs survey of 800 of the B2C customers, Likert answers 1–5);
+ * - segments.notebook.json (segment cells of every segment and rule type over all five files).
  * The CSVs look like a German shop- or CRM-system export: `;`, Windows-1252, CRLF, decimal commas
  * with `.` thousands, `dd.mm.yyyy` dates. Every person and company is made up (common first and
  * last names, `example.*` mail, company names from invented syllables).
@@ -22,7 +23,19 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { NOTEBOOK_FORMAT, NOTEBOOK_VERSION, type Notebook } from '../src/lib/notebook/model';
+import {
+  NOTEBOOK_FORMAT,
+  NOTEBOOK_VERSION,
+  type BehaviourCondition,
+  type ColumnCondition,
+  type ConditionOp,
+  type Kpi,
+  type Notebook,
+  type Rule,
+  type RuleGroup,
+  type RuleValue,
+  type Source
+} from '../src/lib/notebook/model';
 import { serializeNotebook } from '../src/lib/notebook/serialize';
 import { readNotebook } from '../src/lib/notebook/validate';
 
@@ -673,6 +686,355 @@ function makeSurvey(r: Draws, customers: readonly Customer[]): string[][] {
     });
 }
 
+const all = (...rules: Rule[]): RuleGroup => ({ type: 'group', op: 'and', rules });
+const any = (...rules: Rule[]): RuleGroup => ({ type: 'group', op: 'or', rules });
+const not = (...rules: Rule[]): RuleGroup => ({ type: 'group', op: 'and', not: true, rules });
+/** A column condition with one operand (or none). */
+const is = (column: string, op: ConditionOp, value?: RuleValue): ColumnCondition =>
+  value === undefined ? { type: 'condition', column, op } : { type: 'condition', column, op, value };
+/** A column condition with a list (`in`, `not_in`) or a `[low, high]` pair (`between`). */
+const among = (column: string, op: 'in' | 'not_in' | 'between', values: RuleValue[]): ColumnCondition => ({ type: 'condition', column, op, values });
+type Behaviour = Omit<BehaviourCondition, 'type' | 'table' | 'key'>;
+const ordered = (b: Behaviour): BehaviourCondition => ({ type: 'behaviour', table: 'bestellungen', key: 'Kundennummer', dateColumn: 'Bestelldatum', ...b });
+const acted = (b: Behaviour): BehaviourCondition => ({ type: 'behaviour', table: 'aktivitaeten', key: 'Firmennummer', dateColumn: 'Datum', ...b });
+const ofType = (typ: string): RuleGroup => all(is('Typ', 'eq', typ));
+
+/** A sample CSV as the German export it is: `;`, Windows-1252, `1.234,56`, `31.12.2025`. */
+function germanCsv(name: string, path: string, text: string[] = []): Source {
+  const columnTypes = Object.fromEntries(text.map((c) => [c, 'VARCHAR']));
+  const csv = { delimiter: ';', encoding: 'windows-1252', numberLocale: 'de', dateFormat: '%d.%m.%Y', ...(text.length ? { columnTypes } : {}) } as const;
+  return { name, path, format: 'csv', options: { csv } };
+}
+
+const RATE_90: Kpi = { label: 'Kauf in den letzten 90 Tagen', kind: 'rate', column: 'kauf_90_tage' };
+const MEAN_REVENUE: Kpi = { label: 'Ø Umsatz je Kunde', kind: 'mean', column: 'umsatz' };
+const BASKET: Kpi = { label: 'Ø Warenkorb', kind: 'ratio', column: 'umsatz', denominator: 'bestellungen' };
+const ROI: Kpi = { label: 'ROI der Servicekosten', kind: 'roi', column: 'marge', denominator: 'servicekosten' };
+const INDUSTRY = ['Maschinenbau', 'Herstellung von Metallerzeugnissen', 'Herstellung von chemischen Erzeugnissen', 'Energieversorgung'];
+
+/** The segment sample: every segment type and rule type of segment cells, B2C and B2B. */
+function segmentsNotebook(): Notebook {
+  return readNotebook(
+    serializeNotebook({
+      format: NOTEBOOK_FORMAT,
+      version: NOTEBOOK_VERSION,
+      title: 'Beispiel: Segmentierung B2C und B2B',
+      settings: { locale: 'de', referenceDate: '2025-12-31', guards: { minSize: 30, minShare: 0.01, maxCiMargin: 0.25, minExportSize: 10 } },
+      sources: [
+        germanCsv('kunden', 'kunden.csv', ['PLZ']),
+        germanCsv('bestellungen', 'bestellungen.csv'),
+        germanCsv('umfrage', 'umfrage.csv'),
+        germanCsv('firmen', 'firmen.csv', ['PLZ']),
+        germanCsv('aktivitaeten', 'aktivitaeten.csv')
+      ],
+      cells: [
+        {
+          id: 'intro',
+          kind: 'markdown',
+          text: [
+            '# Segmentierung B2C und B2B',
+            '',
+            'Erfundene Beispieldaten: 2.000 Privatkundinnen und -kunden mit 15.000 Bestellungen und einer Bedürfnis-Umfrage unter 800 von ihnen, ' +
+              'dazu 1.500 Firmen in Deutschland, Österreich und der Schweiz mit 20.000 Marketing- und Vertriebsaktivitäten. Stichtag ist der 31.12.2025.',
+            '',
+            'Jede Segment-Zelle teilt die Zeilen einer Entitätstabelle (Kunden, Firmen) in Segmente. Eine **Segmentierung** (exklusiv) ordnet jede Zeile ' +
+              'dem ersten passenden Segment zu, der Rest kommt in ein Restsegment; **überlappende** Segmente zählen eine Zeile in jedem Segment, zu dem sie passt. ' +
+              'Regeln sind Bedingungen auf Spalten (gleich, Liste, Text, Bereich, leer, Datum, Rang), Verhaltensbedingungen über eine zweite Tabelle ' +
+              '(Anzahl, Summe, Durchschnitt, Minimum, Maximum, letzter Wert, Tage seit dem letzten Mal, gibt es / gibt es nicht; in einem Zeitfenster relativ zum Stichtag), ' +
+              'verknüpft mit UND, ODER und NICHT, oder eine eigene SQL-Bedingung.',
+            '',
+            'Segmenttypen: demografisch, geografisch, verhaltensbasiert, technologisch, wertbasiert und bedürfnisbasiert (B2C); firmografisch und verhaltensbasiert (B2B). ' +
+              'Jedes Profil vergleicht die Segmente mit der Basis: Kaufquote, Ø Umsatz, Umsatzanteil, Ø Warenkorb und ROI der Servicekosten mit 95-%-Intervallen und Index.'
+          ].join('\n')
+        },
+        {
+          id: 'kunden_kpi',
+          kind: 'sql',
+          name: 'kunden_kpi',
+          sql: [
+            '-- Eine Zeile je Kunde: Stammdaten, Alter am Stichtag und Kennzahlen aus den Bestellungen.',
+            '-- Beträge als DECIMAL summiert: exakt, in jeder Reihenfolge gleich.',
+            'SELECT k."Kundennummer", k."Vorname", k."Nachname", k."E-Mail", k."PLZ", k."Ort", k."Bundesland",',
+            '  k."Geschlecht", k."Geburtsdatum",',
+            '  date_sub(\'year\', k."Geburtsdatum", getvariable(\'reference_date\')) AS "Alter",',
+            '  k."Kanal", k."Kunde seit",',
+            '  count(b."Bestellnummer") AS bestellungen,',
+            '  coalesce(sum(CAST(b."Betrag" AS DECIMAL(18, 2))), 0) AS umsatz,',
+            '  coalesce(sum(CAST(b."Marge" AS DECIMAL(18, 2))), 0) AS marge,',
+            '  -- Kosten je Bestellung: Filiale 12 €, Online 7 €, App 4 €.',
+            '  coalesce(sum(CASE b."Kanal" WHEN \'Filiale\' THEN 12 WHEN \'Online\' THEN 7 ELSE 4 END), 0) AS servicekosten,',
+            '  coalesce(bool_or(b."Bestelldatum" > getvariable(\'reference_date\') - 90), false) AS kauf_90_tage,',
+            '  max(b."Bestelldatum") AS letzte_bestellung,',
+            '  getvariable(\'reference_date\') - max(b."Bestelldatum") AS tage_seit_letzter',
+            'FROM kunden k',
+            'LEFT JOIN bestellungen b USING ("Kundennummer")',
+            'GROUP BY ALL',
+            'ORDER BY k."Kundennummer"'
+          ].join('\n')
+        },
+        {
+          id: 'demografie',
+          kind: 'segment',
+          table: 'kunden_kpi',
+          key: 'Kundennummer',
+          exclusive: false,
+          segments: [
+            { name: '18–34 Jahre', tags: ['alter'], rule: all(is('Geburtsdatum', 'after', '1990-12-31'), is('Geburtsdatum', 'before', '2008-01-01')) },
+            { name: '35–49 Jahre', tags: ['alter'], rule: all(is('Geburtsdatum', 'after', '1975-12-31'), is('Geburtsdatum', 'before', '1991-01-01')) },
+            { name: '50–64 Jahre', tags: ['alter'], rule: all(is('Geburtsdatum', 'after', '1960-12-31'), is('Geburtsdatum', 'before', '1976-01-01')) },
+            { name: '65+ Jahre', tags: ['alter'], rule: all(is('Geburtsdatum', 'before', '1961-01-01')) },
+            { name: 'Frauen', tags: ['geschlecht'], rule: all(is('Geschlecht', 'eq', 'w')) },
+            { name: 'Männer', tags: ['geschlecht'], rule: all(is('Geschlecht', 'eq', 'm')) }
+          ],
+          kpis: [RATE_90, MEAN_REVENUE],
+          profileColumns: ['Kanal']
+        },
+        {
+          id: 'geografie',
+          kind: 'segment',
+          table: 'kunden_kpi',
+          key: 'Kundennummer',
+          exclusive: true,
+          rest: 'Übriger Westen und Norden',
+          segments: [
+            { name: 'Stadtstaaten', tags: ['region'], rule: all(among('Bundesland', 'in', ['Berlin', 'Hamburg', 'Bremen'])) },
+            { name: 'Süden', tags: ['region'], rule: all(among('Bundesland', 'in', ['Bayern', 'Baden-Württemberg'])) },
+            {
+              name: 'Osten (PLZ 0, 1, 39, 99)',
+              tags: ['region', 'plz'],
+              rule: any(is('PLZ', 'starts_with', '0'), is('PLZ', 'starts_with', '1'), is('PLZ', 'starts_with', '39'), is('PLZ', 'starts_with', '99'))
+            },
+            { name: 'Rheinland', tags: ['region'], rule: all(is('Bundesland', 'contains', 'rhein')) }
+          ],
+          kpis: [MEAN_REVENUE, BASKET],
+          profileColumns: ['Kanal', 'Geschlecht']
+        },
+        {
+          id: 'verhalten',
+          kind: 'segment',
+          table: 'kunden_kpi',
+          key: 'Kundennummer',
+          exclusive: false,
+          segments: [
+            { name: 'Aktiv: ≥ 2 Bestellungen in 90 Tagen', tags: ['aktiv'], rule: all(ordered({ measure: 'count', window: { kind: 'last_days', days: 90 }, op: 'gte', value: 2 })) },
+            { name: 'Über 500 € in diesem Jahr', tags: ['umsatz-2025'], rule: all(ordered({ measure: 'sum', column: 'Betrag', window: { kind: 'this_year' }, op: 'gt', value: 500 })) },
+            { name: 'Abgewandert: > 180 Tage ohne Bestellung', tags: ['churn'], rule: all(ordered({ measure: 'days_since_last', op: 'gt', value: 180 })) },
+            { name: 'Kürzlich gekauft: < 30 Tage', tags: ['frisch'], rule: all(ordered({ measure: 'days_since_last', op: 'lt', value: 30 })) },
+            { name: 'Zuletzt per App bestellt', tags: ['app'], rule: all(ordered({ measure: 'last', column: 'Kanal', op: 'eq', value: 'App' })) },
+            { name: 'Stammkunden: 5–9 Bestellungen', tags: ['stamm'], rule: all(ordered({ measure: 'count', op: 'between', values: [5, 9] })) },
+            { name: 'Großer Warenkorb: Ø ≥ 150 €', tags: ['warenkorb'], rule: all(ordered({ measure: 'avg', column: 'Betrag', op: 'gte', value: 150 })) },
+            {
+              name: 'Weihnachtskäufer 2024',
+              tags: ['saison'],
+              rule: all(ordered({ measure: 'exists', window: { kind: 'between', from: '2024-11-25', to: '2024-12-24' } }))
+            },
+            { name: 'Noch nie bestellt', tags: ['lead'], rule: all(ordered({ measure: 'not_exists' })) }
+          ],
+          kpis: [{ label: 'Umsatz', kind: 'sum', column: 'umsatz' }, { label: 'Margenquote', kind: 'ratio', column: 'marge', denominator: 'umsatz' }]
+        },
+        {
+          id: 'technologie',
+          kind: 'segment',
+          table: 'kunden_kpi',
+          key: 'Kundennummer',
+          exclusive: true,
+          rest: 'Ohne Bestellung',
+          segments: [
+            {
+              name: 'App-Nutzer (letzte 365 Tage)',
+              tags: ['app'],
+              rule: all(ordered({ measure: 'exists', window: { kind: 'last_days', days: 365 }, where: all(is('Kanal', 'eq', 'App')) }))
+            },
+            {
+              name: 'Zuletzt mobil (Smartphone, Tablet)',
+              tags: ['mobil'],
+              rule: any(ordered({ measure: 'last', column: 'Gerät', op: 'eq', value: 'Smartphone' }), ordered({ measure: 'last', column: 'Gerät', op: 'eq', value: 'Tablet' }))
+            },
+            { name: 'Zuletzt am Desktop', tags: ['desktop'], rule: all(ordered({ measure: 'last', column: 'Gerät', op: 'eq', value: 'Desktop' })) },
+            { name: 'Nur Filiale', tags: ['offline'], rule: all(ordered({ measure: 'exists' }), ordered({ measure: 'not_exists', where: all(is('Gerät', 'not_empty')) })) }
+          ],
+          kpis: [ROI, BASKET],
+          profileColumns: ['Kanal']
+        },
+        {
+          id: 'wert_vorjahr',
+          kind: 'sql',
+          name: 'wert_vorjahr',
+          sql: [
+            '-- Die Wertstufen zum 31.12.2024 (Umsatz bis dahin), als frühere Zugehörigkeit für die Wanderungen der Zelle "kundenwert".',
+            'WITH umsatz AS (',
+            '  SELECT k."Kundennummer", coalesce(sum(CAST(b."Betrag" AS DECIMAL(18, 2))), 0) AS umsatz',
+            '  FROM kunden k',
+            '  LEFT JOIN bestellungen b ON b."Kundennummer" = k."Kundennummer" AND b."Bestelldatum" <= DATE \'2024-12-31\'',
+            '  WHERE k."Kunde seit" <= DATE \'2024-12-31\'',
+            '  GROUP BY ALL',
+            '), rang AS (',
+            '  SELECT *, rank() OVER (ORDER BY umsatz DESC) AS von_oben, rank() OVER (ORDER BY umsatz) AS von_unten, count(*) OVER () AS n',
+            '  FROM umsatz',
+            ')',
+            'SELECT "Kundennummer",',
+            '  CASE WHEN von_oben <= ceil(0.2 * n) THEN \'Top 20 %\'',
+            '    WHEN von_oben <= ceil(0.5 * n) THEN \'Nächste 30 %\'',
+            '    WHEN von_unten <= ceil(0.2 * n) THEN \'Untere 20 %\'',
+            '    ELSE \'Mitte\' END AS segment',
+            'FROM rang',
+            'ORDER BY "Kundennummer"'
+          ].join('\n')
+        },
+        {
+          id: 'wert',
+          kind: 'segment',
+          name: 'kundenwert',
+          table: 'kunden_kpi',
+          key: 'Kundennummer',
+          exclusive: true,
+          rest: 'Mitte',
+          segments: [
+            { name: 'Top 20 %', tags: ['wert-a'], rule: all(is('umsatz', 'top_pct', 20)) },
+            { name: 'Nächste 30 %', tags: ['wert-b'], rule: all(is('umsatz', 'top_pct', 50)) },
+            { name: 'Untere 20 %', tags: ['wert-d'], rule: all(is('umsatz', 'bottom_pct', 20)) }
+          ],
+          kpis: [RATE_90, MEAN_REVENUE, { label: 'Umsatzanteil', kind: 'sum', column: 'umsatz' }, BASKET, ROI],
+          profileColumns: ['Kanal', 'Bundesland'],
+          compareWith: 'wert_vorjahr'
+        },
+        { id: 'wert_chart', kind: 'chart', from: 'wert', chart: { mark: 'bar', x: 'segment', y: 'umsatz', aggregate: 'sum' } },
+        {
+          id: 'befragte',
+          kind: 'sql',
+          name: 'befragte',
+          sql: [
+            '-- Die Antworten der Umfrage (1 = unwichtig … 5 = sehr wichtig) mit den Kennzahlen der Befragten.',
+            'SELECT u.*, k."Alter", k."Kanal", k.bestellungen, k.umsatz, k.kauf_90_tage',
+            'FROM umfrage u',
+            'JOIN kunden_kpi k USING ("Kundennummer")',
+            'ORDER BY u."Kundennummer"'
+          ].join('\n')
+        },
+        {
+          id: 'beduerfnisse',
+          kind: 'segment',
+          table: 'befragte',
+          key: 'Kundennummer',
+          exclusive: false,
+          segments: [
+            { name: 'Preisbewusst', tags: ['bedarf'], rule: all(is('Preis wichtig', 'gte', 4)) },
+            { name: 'Nachhaltig und qualitätsbewusst', tags: ['bedarf'], rule: all(is('Nachhaltigkeit wichtig', 'gte', 4), is('Qualität wichtig', 'gte', 4)) },
+            { name: 'Eilig', tags: ['bedarf'], rule: all(is('Schnelle Lieferung wichtig', 'gte', 4)) },
+            { name: 'Beratungsorientiert', tags: ['bedarf'], rule: all(is('Beratung wichtig', 'gte', 4)) },
+            { name: 'Garten- und Outdoorfans', tags: ['interesse'], rule: any(is('Interessen', 'contains', 'garten'), is('Interessen', 'contains', 'outdoor')) },
+            { name: 'Ohne Angabe zum Familienstand', tags: ['datenqualitaet'], rule: all(is('Familienstand', 'empty')) }
+          ],
+          kpis: [RATE_90, MEAN_REVENUE],
+          profileColumns: ['Familienstand', 'Kanal']
+        },
+        {
+          id: 'kampagne',
+          kind: 'segment',
+          table: 'kunden_kpi',
+          key: 'Kundennummer',
+          exclusive: false,
+          segments: [
+            {
+              name: 'Reaktivierung: lange still, nicht Filiale',
+              tags: ['kampagne', 'winback'],
+              rule: all(is('tage_seit_letzter', 'gt', 180), is('umsatz', 'gte', 300), not(is('Kanal', 'eq', 'Filiale')))
+            },
+            { name: 'Neukunden mit höchstens 5 Bestellungen', tags: ['kampagne', 'onboarding'], rule: all(is('Kunde seit', 'within_last', 365), is('bestellungen', 'lte', 5)) },
+            {
+              name: 'Mobile Zielgruppe',
+              tags: ['kampagne', 'push'],
+              rule: any(is('Kanal', 'eq', 'App'), ordered({ measure: 'last', column: 'Gerät', op: 'eq', value: 'Smartphone' }))
+            },
+            { name: 'VIP (SQL)', tags: ['kampagne', 'vip'], where: '"umsatz" >= 2000 AND "marge" >= 0.3 * "umsatz"' },
+            {
+              name: 'Newsletter außerhalb der Metropolen',
+              tags: ['kampagne', 'newsletter'],
+              rule: all(is('E-Mail', 'not_empty'), among('Ort', 'not_in', ['Berlin', 'Hamburg', 'München', 'Köln']), is('Kanal', 'neq', 'Filiale'))
+            },
+            { name: 'Junge Onlinekunden', tags: ['kampagne', 'social'], rule: all(is('Alter', 'lt', 30), among('Kanal', 'in', ['Online', 'App'])) },
+            { name: 'Lange Kunden, lange still', tags: ['kampagne', 'treue'], rule: all(is('Kunde seit', 'not_within_last', 730), is('letzte_bestellung', 'before', '2025-01-01')) }
+          ],
+          kpis: [RATE_90, MEAN_REVENUE, ROI]
+        },
+        {
+          id: 'b2b',
+          kind: 'markdown',
+          text: [
+            '## B2B: Firmen und Aktivitäten',
+            '',
+            'Die firmografische Segmentierung folgt den KMU-Schwellen der EU (Empfehlung 2003/361/EG: weniger als 10, 50 und 250 Beschäftigte; ' +
+              'Jahresumsatz bis 2, 10 und 50 Mio. €), mit den Zielbranchen in Deutschland zuerst. Die Verhaltenssegmente lesen die Aktivitäten je Firma.'
+          ].join('\n')
+        },
+        {
+          id: 'firmografie',
+          kind: 'segment',
+          name: 'firmensegmente',
+          table: 'firmen',
+          key: 'Firmennummer',
+          exclusive: true,
+          rest: 'Über den KMU-Schwellen',
+          segments: [
+            {
+              name: 'Zielbranche Industrie DE (ab 50 MA)',
+              tags: ['abm'],
+              rule: all(among('Branche', 'in', INDUSTRY), is('Land', 'eq', 'DE'), is('Mitarbeiter', 'gte', 50))
+            },
+            { name: 'Großunternehmen', tags: ['groesse'], rule: any(is('Mitarbeiter', 'gte', 250), is('Jahresumsatz', 'gt', 50_000_000)) },
+            { name: 'Umsatz unbekannt', tags: ['datenqualitaet'], rule: all(is('Jahresumsatz', 'empty')) },
+            { name: 'Mittlere Unternehmen (50–249 MA)', tags: ['groesse'], rule: all(among('Mitarbeiter', 'between', [50, 249])) },
+            { name: 'Kleine Unternehmen (10–49 MA)', tags: ['groesse'], rule: all(is('Mitarbeiter', 'gte', 10), is('Mitarbeiter', 'lt', 50), is('Jahresumsatz', 'lte', 10_000_000)) },
+            { name: 'Kleinstunternehmen (< 10 MA)', tags: ['groesse'], rule: all(is('Mitarbeiter', 'lt', 10), is('Jahresumsatz', 'lte', 2_000_000)) }
+          ],
+          kpis: [
+            { label: 'Gewinnquote', kind: 'rate', column: 'Gewonnen' },
+            { label: 'Ø Mitarbeiter', kind: 'mean', column: 'Mitarbeiter' },
+            { label: 'Marktvolumen (Jahresumsatz)', kind: 'sum', column: 'Jahresumsatz' }
+          ],
+          profileColumns: ['Branche', 'Land', 'Quelle']
+        },
+        { id: 'firmografie_chart', kind: 'chart', from: 'firmografie', chart: { mark: 'bar', x: 'segment', color: 'Land', aggregate: 'count' } },
+        {
+          id: 'b2b_verhalten',
+          kind: 'segment',
+          table: 'firmen',
+          key: 'Firmennummer',
+          exclusive: false,
+          segments: [
+            {
+              name: 'Website besucht, nie gekauft',
+              tags: ['nurture'],
+              rule: all(acted({ measure: 'exists', where: ofType('Website-Besuch') }), acted({ measure: 'not_exists', where: ofType('Kauf') }))
+            },
+            { name: 'Webinar in den letzten 60 Tagen', tags: ['webinar'], rule: all(acted({ measure: 'exists', window: { kind: 'last_days', days: 60 }, where: ofType('Webinar') })) },
+            {
+              name: 'Heiße Leads: ≥ 2 Demos oder Angebote in 180 Tagen',
+              tags: ['sales'],
+              rule: all(
+                acted({ measure: 'count', window: { kind: 'last_days', days: 180 }, where: all(among('Typ', 'in', ['Demo', 'Angebot'])), op: 'gte', value: 2 }),
+                is('Gewonnen', 'eq', false)
+              )
+            },
+            { name: 'Käufer 2025', tags: ['kunde'], rule: all(acted({ measure: 'count', window: { kind: 'this_year' }, where: ofType('Kauf'), op: 'neq', value: 0 })) },
+            { name: 'Großauftrag ≥ 20.000 €', tags: ['key-account'], rule: all(acted({ measure: 'max', column: 'Betrag', op: 'gte', value: 20000 })) },
+            { name: 'Im Kontakt seit Q1 2024', tags: ['bestand'], rule: all(acted({ measure: 'min', column: 'Datum', op: 'lte', value: '2024-03-31' })) },
+            { name: 'Zuletzt per App', tags: ['app'], rule: all(acted({ measure: 'last', column: 'Gerät', where: all(is('Gerät', 'not_empty')), op: 'eq', value: 'App' })) },
+            { name: 'Inaktiv seit über einem Jahr', tags: ['churn'], rule: all(acted({ measure: 'days_since_last', op: 'gte', value: 365 })) },
+            { name: 'Ohne jede Aktivität', tags: ['kalt'], rule: all(acted({ measure: 'not_exists' })) },
+            { name: 'Langjährige Kunden', tags: ['kunde'], rule: all(is('Kunde seit', 'not_within_last', 1825)) }
+          ],
+          kpis: [
+            { label: 'Kundenanteil', kind: 'rate', column: 'Gewonnen' },
+            { label: 'Ø Mitarbeiter', kind: 'mean', column: 'Mitarbeiter' }
+          ],
+          profileColumns: ['Land', 'Quelle']
+        }
+      ]
+    })
+  );
+}
+
 /** Every sample file by name, built afresh: the same bytes on every call. */
 export function makeSamples(): Map<string, Uint8Array | string> {
   const retail = new Draws(20251231);
@@ -700,7 +1062,8 @@ export function makeSamples(): Map<string, Uint8Array | string> {
       )
     ],
     ['aktivitaeten.csv', csv(['Firmennummer', 'Datum', 'Typ', 'Kanal', 'Gerät', 'Browser', 'Betrag'], activities)],
-    ['umfrage.csv', csv(['Kundennummer', ...NEEDS, 'Familienstand', 'Interessen'], survey)]
+    ['umfrage.csv', csv(['Kundennummer', ...NEEDS, 'Familienstand', 'Interessen'], survey)],
+    ['segments.notebook.json', serializeNotebook(segmentsNotebook())]
   ]);
 }
 

@@ -1,34 +1,64 @@
+import type { Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { ARTIFACTS, expect, openApp, test } from './fixtures';
 
-const NOTEBOOK = path.resolve('static/samples/retail.notebook.json');
-const OUT = path.join(ARTIFACTS, 'runner-out');
+interface Sample {
+  file: string;
+  /** How the app opens it. */
+  query: string;
+  /** Source tables and their row counts, to wait for. */
+  tables: Record<string, number>;
+  /** Fewest result cells it must have, so an emptied sample cannot pass. */
+  minCells: number;
+}
 
-test('the runner writes the same CSV bytes as the browser for every cell of the sample notebook', async ({ page }) => {
-  rmSync(OUT, { recursive: true, force: true });
-  execFileSync('node', ['bin/seglab.mjs', 'run', NOTEBOOK, '--out', OUT], { stdio: 'pipe' });
-  const notebook = JSON.parse(readFileSync(NOTEBOOK, 'utf8'));
-  const cells = (notebook.cells as { id: string; kind: string }[]).filter((c) => c.kind !== 'markdown');
-  expect(cells.length).toBeGreaterThanOrEqual(4);
-
-  await openApp(page, '?sample=1');
-  await expect(page.locator('li[data-table=kunden]')).toHaveAttribute('data-rows', '2000');
-  await expect(page.locator('li[data-table=bestellungen]')).toHaveAttribute('data-rows', '15000');
-  await expect(page.locator('[data-testid=notebook]')).toHaveAttribute('data-run-state', 'idle', { timeout: 60_000 });
-  for (const cell of cells) {
-    const el = page.locator(`[data-cell-id="${cell.id}"]`);
-    await expect(el).toHaveAttribute('data-status', 'ok');
-    const [download] = await Promise.all([page.waitForEvent('download'), page.evaluate((id) => {
-      // Chart cells show no grid; their aggregated rows download through the cell's own menu.
-      const button = document.querySelector<HTMLButtonElement>(`[data-cell-id="${id}"] [data-testid=download-csv]`);
-      if (!button) throw new Error(`cell ${id} has no CSV download`);
-      button.click();
-    }, cell.id)]);
-    const browserCsv = readFileSync((await download.path())!);
-    const runnerCsv = readFileSync(path.join(OUT, `${cell.id}.csv`));
-    expect(browserCsv.length, cell.id).toBeGreaterThan(0);
-    expect(browserCsv.equals(runnerCsv), `${cell.id}.csv differs between browser and runner`).toBe(true);
+const SAMPLES: Sample[] = [
+  { file: 'retail.notebook.json', query: '?sample=1', tables: { kunden: 2000, bestellungen: 15000 }, minCells: 4 },
+  {
+    file: 'segments.notebook.json',
+    query: '?open=samples/segments.notebook.json',
+    tables: { kunden: 2000, bestellungen: 15000, umfrage: 800, firmen: 1500, aktivitaeten: 20000 },
+    minCells: 14
   }
-});
+];
+
+/** Downloads a cell's CSV through its own button (chart cells show no grid; segment cells show their members). */
+async function browserCsv(page: Page, id: string): Promise<Buffer> {
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.evaluate((cellId) => {
+      const button = document.querySelector<HTMLButtonElement>(`[data-cell-id="${cellId}"] [data-testid=download-csv]`);
+      if (!button) throw new Error(`cell ${cellId} has no CSV download`);
+      button.click();
+    }, id)
+  ]);
+  return readFileSync((await download.path())!);
+}
+
+for (const sample of SAMPLES) {
+  test(`the runner writes the same CSV bytes as the browser for every cell of ${sample.file}`, async ({ page }) => {
+    test.setTimeout(180_000);
+    const notebookPath = path.resolve('static/samples', sample.file);
+    const out = path.join(ARTIFACTS, `runner-out-${path.basename(sample.file, '.notebook.json')}`);
+    rmSync(out, { recursive: true, force: true });
+    execFileSync('node', ['bin/seglab.mjs', 'run', notebookPath, '--out', out], { stdio: 'pipe' });
+    const notebook = JSON.parse(readFileSync(notebookPath, 'utf8'));
+    const cells = (notebook.cells as { id: string; kind: string }[]).filter((c) => c.kind !== 'markdown');
+    expect(cells.length).toBeGreaterThanOrEqual(sample.minCells);
+
+    await openApp(page, sample.query);
+    for (const [table, rows] of Object.entries(sample.tables)) {
+      await expect(page.locator(`li[data-table=${table}]`)).toHaveAttribute('data-rows', String(rows), { timeout: 60_000 });
+    }
+    await expect(page.locator('[data-testid=notebook]')).toHaveAttribute('data-run-state', 'idle', { timeout: 120_000 });
+    for (const cell of cells) {
+      await expect(page.locator(`[data-cell-id="${cell.id}"]`)).toHaveAttribute('data-status', 'ok');
+      const browser = await browserCsv(page, cell.id);
+      const runner = readFileSync(path.join(out, `${cell.id}.csv`));
+      expect(browser.length, cell.id).toBeGreaterThan(0);
+      expect(browser.equals(runner), `${cell.id}.csv differs between browser and runner`).toBe(true);
+    }
+  });
+}

@@ -253,3 +253,20 @@ test('overlapping needs segments from a template: overlap, UpSet, transitions on
   expect(rows.slice(1).some((r) => r[2] === 'true')).toBe(true);
   await shotOf(cell.locator('[data-testid=segment-export]'), 'segment-export');
 });
+
+test('opens the segmentation example from the sidebar and runs every cell', async ({ page }) => {
+  test.setTimeout(180_000);
+  await openApp(page);
+  await page.click('[data-testid=load-segments-sample]');
+  const cells = page.locator('[data-cell-id]');
+  await expect(cells.first()).toBeVisible({ timeout: 60_000 });
+  await expect(page.locator('[data-cell-id=b2b_verhalten]')).toHaveAttribute('data-status', 'ok', { timeout: 120_000 });
+  await expect(page.locator('[data-testid=notebook]')).toHaveAttribute('data-run-state', 'idle', { timeout: 120_000 });
+  const statuses = await cells.evaluateAll((els) => els.filter((e) => e.getAttribute('data-cell-kind') !== 'markdown').map((e) => `${e.getAttribute('data-cell-id')}:${e.getAttribute('data-status')}`));
+  expect(statuses.filter((s) => !s.endsWith(':ok'))).toEqual([]);
+  expect(statuses.length).toBeGreaterThan(10);
+  const firms = page.locator('[data-cell-id=firmografie]');
+  await firms.locator('[data-testid=segment-tab-profile]').click();
+  await expect(firms.locator('[data-testid=profile-row]').first()).toBeVisible();
+  await shotOf(firms, 'segment-sample-firmographic');
+});

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/lib/engine/engine';
+import { BEHAVIOUR_MEASURES, BEHAVIOUR_OPS, CONDITION_OPS, KPI_KINDS, type Rule, type SegmentCell } from '../../src/lib/notebook/model';
+import { readNotebook } from '../../src/lib/notebook/validate';
 import { makeSamples } from '../../scripts/make-samples';
 import { ident, join, lit, sql } from '../../src/lib/sql/quote';
 import { file, openTestEngine } from './helpers/db';
@@ -13,11 +15,52 @@ const read = (name: string) => new Uint8Array(readFileSync(path.join(SAMPLES, na
 describe('makeSamples', () => {
   it('builds exactly the bytes of every file in static/samples', () => {
     const built = makeSamples();
-    expect([...built.keys()].sort()).toEqual(['aktivitaeten.csv', 'bestellungen.csv', 'firmen.csv', 'kunden.csv', 'retail.notebook.json', 'umfrage.csv']);
+    expect([...built.keys()].sort()).toEqual([
+      'aktivitaeten.csv',
+      'bestellungen.csv',
+      'firmen.csv',
+      'kunden.csv',
+      'retail.notebook.json',
+      'segments.notebook.json',
+      'umfrage.csv'
+    ]);
     for (const [name, content] of built) {
       const bytes = typeof content === 'string' ? new TextEncoder().encode(content) : content;
       expect(Buffer.from(bytes).equals(Buffer.from(read(name))), name).toBe(true);
     }
+  });
+});
+
+describe('segments.notebook.json', () => {
+  const notebook = readNotebook(readFileSync(path.join(SAMPLES, 'segments.notebook.json'), 'utf8'));
+  const segments = notebook.cells.filter((c): c is SegmentCell => c.kind === 'segment');
+  const nodes: Rule[] = [];
+  const walk = (r: Rule) => {
+    nodes.push(r);
+    if (r.type === 'group') r.rules.forEach(walk);
+    if (r.type === 'behaviour' && r.where) walk(r.where);
+  };
+  for (const cell of segments) for (const d of cell.segments) if (d.rule) walk(d.rule);
+  const behaviours = nodes.flatMap((r) => (r.type === 'behaviour' ? [r] : []));
+  const groups = nodes.flatMap((r) => (r.type === 'group' ? [r] : []));
+
+  it('uses every column operator, behaviour measure, comparison, window and KPI kind', () => {
+    expect(new Set(nodes.flatMap((r) => (r.type === 'condition' ? [r.op] : [])))).toEqual(new Set(CONDITION_OPS));
+    expect(new Set(behaviours.map((b) => b.measure))).toEqual(new Set(BEHAVIOUR_MEASURES));
+    expect(new Set(behaviours.flatMap((b) => (b.op ? [b.op] : [])))).toEqual(new Set(BEHAVIOUR_OPS));
+    expect(new Set(behaviours.map((b) => b.window?.kind ?? 'all'))).toEqual(new Set(['all', 'last_days', 'this_year', 'between']));
+    expect(new Set(segments.flatMap((c) => (c.kpis ?? []).map((k) => k.kind)))).toEqual(new Set(KPI_KINDS));
+  });
+
+  it('has AND, OR and NOT groups, a plain-SQL segment, both kinds of segment cell and a chart of one', () => {
+    expect(new Set(groups.map((g) => (g.not ? 'not' : g.op)))).toEqual(new Set(['and', 'or', 'not']));
+    expect(segments.some((c) => c.segments.some((d) => d.where !== undefined))).toBe(true);
+    expect(new Set(segments.map((c) => c.exclusive))).toEqual(new Set([true, false]));
+    expect(new Set(segments.map((c) => c.table))).toEqual(new Set(['kunden_kpi', 'befragte', 'firmen']));
+    expect(segments.some((c) => c.compareWith) && segments.some((c) => c.profileColumns?.length)).toBe(true);
+    const charted = notebook.cells.flatMap((c) => (c.kind === 'chart' ? [c.from] : []));
+    expect(charted.filter((id) => segments.some((c) => c.id === id)).length).toBeGreaterThanOrEqual(1);
+    expect(notebook.settings).toMatchObject({ locale: 'de', referenceDate: '2025-12-31' });
   });
 });
 

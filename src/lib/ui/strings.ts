@@ -23,6 +23,7 @@ export const t = {
     accepted: 'CSV, TSV, TXT, Parquet, JSON, NDJSON, Excel, Arrow',
     dropAnywhere: 'Drop files to load them',
     sample: 'Load sample data',
+    segmentsSample: 'Segmentation example (B2C and B2B)',
   },
   load: {
     heading: 'Files being loaded',
