@@ -157,6 +157,12 @@ describe('compileRule(rule, ctx): behavioural conditions', () => {
     expect(await matches(behaviour({ measure: 'last', column: 'kanal', dateColumn: 'datum', op: 'eq', value: 'Web' }))).toEqual(['k1', 'k2']);
   });
 
+  it('breaks ties on the latest date by the largest value', async () => {
+    await db.exec(`CREATE OR REPLACE TABLE tie_orders AS SELECT * FROM (VALUES ('k1', DATE '2025-12-20', 'Web'), ('k1', DATE '2025-12-20', 'App')) t(kid, datum, kanal)`);
+    const rule: BehaviourCondition = { type: 'behaviour', table: 'tie_orders', key: 'kid', measure: 'last', column: 'kanal', dateColumn: 'datum', op: 'eq', value: 'Web' };
+    expect(await matches(rule)).toEqual(['k1']);
+  });
+
   it('takes min, max and avg; NULL without rows', async () => {
     expect(await matches(behaviour({ measure: 'max', column: 'betrag', op: 'gte', value: 600 }))).toEqual(['k2', 'k5']);
     expect(await matches(behaviour({ measure: 'min', column: 'betrag', op: 'lt', value: 50 }))).toEqual(['k1']);

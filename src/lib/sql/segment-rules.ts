@@ -243,9 +243,12 @@ class Compiler {
       case 'max':
         measure = sql`(SELECT ${new SqlFragment(b.measure)}(${col(b.column, 'column')}) ${source})`;
         break;
-      case 'last':
-        measure = sql`(SELECT arg_max(${col(b.column, 'column')}, ${col(b.dateColumn, 'dateColumn')}) ${source})`;
+      case 'last': {
+        // Ties on the latest date take the largest value, so the result never depends on row order.
+        const c = col(b.column, 'column');
+        measure = sql`(SELECT first(${c} ORDER BY ${col(b.dateColumn, 'dateColumn')} DESC, ${c} DESC) ${source})`;
         break;
+      }
       case 'days_since_last':
         measure = sql`date_diff('day', (SELECT max(CAST(${col(b.dateColumn, 'dateColumn')} AS DATE)) ${source}), ${this.reference(path)})`;
         break;
