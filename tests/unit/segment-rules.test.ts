@@ -138,6 +138,13 @@ describe('compileRule(rule, ctx): behavioural conditions', () => {
     expect(await matches(behaviour({ measure: 'count', op: 'eq', value: 0 }))).toEqual(['k4']);
   });
 
+  it('counts entities without rows as 0 for < and ≤, and not for >', async () => {
+    expect(await matches(behaviour({ measure: 'count', op: 'lt', value: 2 }))).toEqual(['k3', 'k4', 'k5']);
+    expect(await matches(behaviour({ measure: 'sum', column: 'betrag', op: 'lte', value: 100 }))).toEqual(['k3', 'k4']);
+    expect(await matches(behaviour({ measure: 'sum', column: 'betrag', op: 'between', values: [-1, 1000] }))).toEqual(['k1', 'k2', 'k3', 'k4']);
+    expect(await matches(behaviour({ measure: 'count', op: 'gt', value: 0 }))).toEqual(['k1', 'k2', 'k3', 'k5']);
+  });
+
   it('sums spend this year', async () => {
     const rule = behaviour({ measure: 'sum', column: 'betrag', dateColumn: 'datum', window: { kind: 'this_year' }, op: 'gt', value: 500 });
     expect(await matches(rule)).toEqual(['k2']);
