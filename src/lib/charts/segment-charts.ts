@@ -5,12 +5,14 @@
  * the named set `values` (never embedded). Every text shown comes from `SegmentChartLabels` (German and
  * English defaults, each label overridable); numbers follow the locale (`1.234,5` for de).
  */
+import { CHART_DATA } from './chart-spec';
+import { chartFrame } from './frame';
 import type { TopLevelSpec } from 'vega-lite';
 import type { ProfileResult, UpsetResult } from '../analysis/segment-profile';
 import type { KpiKind, SegmentGuards } from '../notebook/model';
 
 /** Name of the data set every segment chart reads. */
-export const SEGMENT_CHART_DATA = 'values';
+export const SEGMENT_CHART_DATA = CHART_DATA;
 
 /** Every text a segment chart shows. */
 export interface SegmentChartLabels {
@@ -88,11 +90,6 @@ export interface SegmentChartOptions {
   labels?: Partial<SegmentChartLabels>;
 }
 
-const NUMBER_LOCALE = {
-  de: { decimal: ',', thousands: '.', grouping: [3], currency: ['', '\u00a0€'] },
-  en: { decimal: '.', thousands: ',', grouping: [3], currency: ['$', ''] }
-} as const;
-
 const COLOR = { bar: '#3b5bdb', over: '#2f9e44', under: '#e03131', muted: '#adb5bd', rule: '#212529' };
 const NUMBER = ',.4~f';
 const COUNT = ',d';
@@ -105,18 +102,7 @@ function labelsOf(options: SegmentChartOptions): SegmentChartLabels {
 
 /** The top level every segment chart shares: schema, named data, title, locale and look. */
 function frame(options: SegmentChartOptions, body: Def): TopLevelSpec {
-  return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    data: { name: SEGMENT_CHART_DATA },
-    padding: 5,
-    ...(options.title ? { title: options.title } : {}),
-    config: {
-      locale: { number: NUMBER_LOCALE[options.locale] },
-      axis: { labelFontSize: 11, titleFontSize: 12, labelLimit: 220 },
-      view: { stroke: null }
-    },
-    ...body
-  } as unknown as TopLevelSpec;
+  return chartFrame(options, body, { labelLimit: 220 });
 }
 
 /** Fills the container's width, laid out again once the rows arrive (see chart-spec.ts). */
