@@ -7,12 +7,11 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { CHART_AGGREGATES, CHART_MARKS, type ChartConfig, type ChartMark } from '../notebook/model';
 import { aggregateOf, chartOutput, MAX_BINS, measureField, type ChartColumn } from './chart-query';
-import { CHART_DATA, NUMBER_LOCALE } from './frame';
 
 export type { ChartColumn } from './chart-query';
 
 /** Name of the data set a chart cell's spec reads. */
-export { CHART_DATA } from './frame';
+export const CHART_DATA = 'values';
 
 /** How a NULL category is labelled on axes, legends and tooltips. */
 export const NULL_LABEL = '(NULL)';
@@ -166,7 +165,7 @@ export function checkChart(config: ChartConfig, columns: ChartColumn[]): string 
 
 const LOCALES = {
   de: {
-    number: NUMBER_LOCALE.de,
+    number: { decimal: ',', thousands: '.', grouping: [3], currency: ['', '\u00a0€'] },
     time: {
       dateTime: '%A, der %e. %B %Y, %X',
       date: '%d.%m.%Y',
@@ -179,7 +178,7 @@ const LOCALES = {
     }
   },
   en: {
-    number: NUMBER_LOCALE.en,
+    number: { decimal: '.', thousands: ',', grouping: [3], currency: ['$', ''] },
     time: {
       dateTime: '%x, %X',
       date: '%-m/%-d/%Y',

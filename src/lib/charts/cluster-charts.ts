@@ -6,7 +6,8 @@
  * `values` (never embedded). Every text shown comes from `ClusterChartLabels` (German and English
  * defaults, each overridable); numbers follow the locale (`1.234,5` for de).
  */
-import { CHART_DATA, chartFrame } from './frame';
+import { CHART_DATA } from './chart-spec';
+import { chartFrame } from './frame';
 import type { TopLevelSpec } from 'vega-lite';
 import type { KSuggestion, KSuggestionReason } from '../analysis/kmeans';
 import { createRng, sampleIndices } from '../analysis/random';

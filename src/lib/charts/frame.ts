@@ -1,7 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
-
-/** The name of the data set every chart spec reads; its rows are passed to the view at runtime. */
-export const CHART_DATA = 'values';
+import { CHART_DATA } from './chart-spec';
 
 /** Vega number formats per notebook locale (German `1.234,5`, English `1,234.5`). */
 export const NUMBER_LOCALE = {

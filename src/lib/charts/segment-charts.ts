@@ -5,7 +5,8 @@
  * the named set `values` (never embedded). Every text shown comes from `SegmentChartLabels` (German and
  * English defaults, each label overridable); numbers follow the locale (`1.234,5` for de).
  */
-import { CHART_DATA, chartFrame } from './frame';
+import { CHART_DATA } from './chart-spec';
+import { chartFrame } from './frame';
 import type { TopLevelSpec } from 'vega-lite';
 import type { ProfileResult, UpsetResult } from '../analysis/segment-profile';
 import type { KpiKind, SegmentGuards } from '../notebook/model';

@@ -13,7 +13,7 @@ import { table, toCSV } from 'arquero';
 import { categoryResult, profileResult, type KpiProfile } from '../analysis/segment-profile';
 import { DEFAULT_GUARDS, type SegmentCell, type SegmentGuards } from '../notebook/model';
 import { categoryQuery, overlapQuery, profileQuery, transitionQuery } from '../sql/segment-profile';
-import { segmentNames } from '../sql/segment-rules';
+import { DEFAULT_REST } from '../sql/segment-rules';
 import type { Engine } from './engine';
 import { EngineError, type EngineErrorCode } from './errors';
 
@@ -100,7 +100,9 @@ export async function segmentReports(engine: Engine, cell: SegmentCell, view: st
   });
 
   const kpis = cell.kpis ?? [];
-  const profile = profileResult(await query('profile', profileQuery({ members: view, base: cell.table, kpis })), kpis, guards, 0.95, segmentNames(cell));
+  const order = cell.segments.map((d) => d.name.trim());
+  if (cell.exclusive) order.push(cell.rest?.trim() || DEFAULT_REST);
+  const profile = profileResult(await query('profile', profileQuery({ members: view, base: cell.table, kpis })), kpis, guards, 0.95, order);
   const profileRows: Row[] = [];
   const push = (segment: string | null, size: number, share: number, warnings: readonly string[], k?: KpiProfile) => {
     profileRows.push({ segment, size, share, warnings: warnings.join(';'), ...(k ? kpiFields(k) : {}) });

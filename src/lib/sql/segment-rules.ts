@@ -80,17 +80,6 @@ export function segmentCondition(def: SegmentDef, ctx: RuleContext): SqlFragment
 }
 
 /**
- * The names a segment cell's result uses, in the cell's order: its segments, then the rest
- * segment of a segmentation.
- * @param cell the segment cell
- */
-export function segmentNames(cell: Pick<SegmentCell, 'segments' | 'exclusive' | 'rest'>): string[] {
-  const names = cell.segments.map((def) => def.name.trim());
-  if (cell.exclusive) names.push(cell.rest?.trim() || DEFAULT_REST);
-  return names;
-}
-
-/**
  * The query of a segment cell's result: the key, `segment`, `tags` and the entity's other columns.
  * A segmentation (`exclusive`) gives every entity the first segment whose rule matches, or the rest
  * segment; overlapping segments give one row per entity and matching segment. Rows are ordered by
@@ -104,11 +93,12 @@ export function segmentQuery(cell: SegmentCell, referenceDate?: string): SqlFrag
   const from = sql`${ident(cell.table)} AS ${ident(ENTITY_ALIAS)}`;
   const order = ident(ORDER_COLUMN);
   let inner: SqlFragment;
-  const names = segmentNames(cell).map((name) => lit(name));
+  const names = cell.segments.map((def) => lit(def.name.trim()));
   const tags = cell.segments.map((def) => lit((def.tags ?? []).join(';')));
   if (cell.exclusive) {
     const cases = cell.segments.map((def, i) => sql`WHEN ${segmentCondition(def, ctx)} THEN ${i}`);
     inner = sql`SELECT CASE ${join(cases, '\n  ')}\n  ELSE ${cell.segments.length} END AS ${order}, *\nFROM ${from}`;
+    names.push(lit(cell.rest?.trim() || DEFAULT_REST));
     tags.push(lit(''));
   } else {
     const parts = cell.segments.map((def, i) => sql`SELECT ${i} AS ${order}, *\nFROM ${from}\nWHERE ${segmentCondition(def, ctx)}`);

@@ -16,7 +16,6 @@ import {
   DEFAULT_GUARDS
 } from '../../notebook/model';
 import { ident, lit, sql } from '../../sql/quote';
-import { guessKey } from '../../sql/segment-templates';
 import { describeError } from '../describe-error';
 import { Ticket, type EngineQueue } from '../engine-queue';
 
@@ -621,7 +620,7 @@ export class NotebookState {
   /** A segmentation over the first table, keyed by its first key-like column, with one segment for everyone. */
   #newSegment(id: string): SegmentCell {
     const table = this.host.tables()[0];
-    const key = guessKey(table?.columns ?? []);
+    const key = table?.columns.find((c) => /(^|[^a-z])(id|key|nr|nummer|number|no)([^a-z]|$)|nummer$|_id$|id$/i.test(c.name)) ?? table?.columns[0];
     return {
       id,
       kind: 'segment',
