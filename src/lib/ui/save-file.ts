@@ -1,4 +1,11 @@
 /**
+ * How long the object URL outlives the click. The browser resolves it asynchronously when the
+ * download starts; revoked any sooner (we did at 0 ms), a busy browser silently drops the download.
+ * FileSaver.js keeps it 40 s for the same reason.
+ */
+const REVOKE_AFTER_MS = 60_000;
+
+/**
  * Hands bytes to the browser as a download (an object URL on a temporary link; nothing leaves the page).
  * @param bytes file content
  * @param fileName suggested name
@@ -10,5 +17,5 @@ export function saveFile(bytes: Uint8Array, fileName: string, type = 'text/csv')
   document.body.append(a);
   a.click();
   a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 0);
+  setTimeout(() => URL.revokeObjectURL(url), REVOKE_AFTER_MS);
 }
