@@ -7,6 +7,7 @@
 import { makeVector, Table, tableFromIPC, tableToIPC, type Vector } from 'apache-arrow';
 import { fitKmeans, silhouette, suggestK, type KCandidate, type KSuggestion } from '../analysis/kmeans';
 import {
+  clusterViewQuery,
   featureStatsQuery,
   parseFeatureStats,
   PREPARED_KEY,
@@ -16,6 +17,7 @@ import {
   type PreparedDim
 } from '../sql/cluster-prepare';
 import { ident, join, lit, sql, type SqlFragment } from '../sql/quote';
+import type { ClusterCell } from '../notebook/model';
 import type { Engine } from './engine';
 
 /** The prepared matrix and what it was made from. */
@@ -366,4 +368,21 @@ async function relocateEmpty(engine: Engine, assigned: SqlFragment, cols: SqlFra
     mass[row.l] -= 1;
     mass[empty[e]] = 1;
   });
+}
+
+/** The prefix of the tables that hold a cluster cell's labels. */
+export const LABELS_PREFIX = '__seglab_labels_';
+
+/**
+ * Runs a cluster cell's work in the engine: prepares its features, fits k-means (seeded restarts)
+ * and writes the labels to a hidden table; returns the query of the cell's view over it.
+ * @param engine the engine
+ * @param cell the cluster cell
+ */
+export async function clusterCellQuery(engine: Engine, cell: ClusterCell): Promise<SqlFragment> {
+  const prepared = await prepareFeatures(engine, cell.table, cell.key, cell.features);
+  const fit = fitClusters(prepared, cell.k, { restarts: cell.restarts ?? 10, seed: cell.seed ?? 0 });
+  const labels = `${LABELS_PREFIX}${cell.id}`;
+  await writeLabels(engine, labels, prepared.keys, fit.labels, cell.key);
+  return clusterViewQuery(cell.table, cell.key, labels, cell.names ?? [], cell.k);
 }

@@ -5,6 +5,7 @@ import { cellDependencies, skipReason, sqlWords, type CellDeps, type ResultCell,
 import { cellView, type Cell, type Notebook, type Source } from '../notebook/model';
 import { ident, lit, sql } from '../sql/quote';
 import { RuleError, segmentQuery } from '../sql/segment-rules';
+import { clusterCellQuery } from './cluster';
 import type { LoadOptions, TableInfo } from './api';
 import type { Engine } from './engine';
 import { EngineError, type EngineErrorCode } from './errors';
@@ -182,6 +183,8 @@ export async function runCell(engine: Engine, cell: ResultCell, options: RunCell
       body = cellQuery(cell.sql);
     } else if (cell.kind === 'segment') {
       body = String(segmentQuery(cell, options.referenceDate));
+    } else if (cell.kind === 'cluster') {
+      body = String(await clusterCellQuery(engine, cell));
     } else {
       if (!options.input) throw new EngineError({ code: 'SQL_BIND', message: `The chart reads cell "${cell.from}", which has no result.` });
       const inputColumns = await describe(engine, options.input);

@@ -1,4 +1,4 @@
-import type { ChartCell, Notebook, Rule, SegmentCell, SqlCell } from './model';
+import type { ChartCell, ClusterCell, Notebook, Rule, SegmentCell, SqlCell } from './model';
 
 /** What one cell reads: source tables (by name) and earlier cells (by id). */
 export interface CellDeps {
@@ -10,7 +10,7 @@ export interface CellDeps {
 export type RunStatus = 'ok' | 'error' | 'skipped';
 
 /** A cell that yields a table when it runs. */
-export type ResultCell = SqlCell | ChartCell | SegmentCell;
+export type ResultCell = SqlCell | ChartCell | SegmentCell | ClusterCell;
 
 /**
  * The cells that run, in the order they run: document order, every kind but Markdown (which has
@@ -44,7 +44,7 @@ export function cellDependencies(notebook: Notebook, reads: (cell: SqlCell) => r
       if (cell.name) views.set(cell.name.toLowerCase(), cell.id);
       continue;
     }
-    for (const raw of cell.kind === 'segment' ? segmentTables(cell) : reads(cell)) {
+    for (const raw of cell.kind === 'segment' ? segmentTables(cell) : cell.kind === 'cluster' ? [cell.table] : reads(cell)) {
       const name = raw.toLowerCase();
       const source = sources.get(name);
       const view = views.get(name);

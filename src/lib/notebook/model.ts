@@ -45,7 +45,7 @@ export function formatFromName(name: string): SourceFormat | undefined {
  * `name` that makes its result a view later cells read; later kinds (`segment`, `rfm`, `cluster`,
  * `lookalike`) follow the same pattern: a config object compiled to SQL by a pure builder.
  */
-export const CELL_KINDS = ['sql', 'markdown', 'chart', 'segment'] as const;
+export const CELL_KINDS = ['sql', 'markdown', 'chart', 'segment', 'cluster'] as const;
 /** The `kind` of any cell this version knows. */
 export type CellKind = Cell['kind'];
 
@@ -284,8 +284,43 @@ export interface SegmentCell extends CellBase {
   compareWith?: string;
 }
 
+/** How a cluster cell prepares a feature (see `sql/cluster-prepare.ts`). */
+export const FEATURE_PREPS = ['z', 'robust', 'log1p_z', 'none', 'onehot'] as const;
+
+/** One clustering feature: a column, how it is prepared, its weight. */
+export interface ClusterFeature {
+  column: string;
+  prep: (typeof FEATURE_PREPS)[number];
+  /** Finite, > 0; the feature's columns are multiplied by √weight. Default 1. */
+  weight?: number;
+  /** One-hot only: how many of the most frequent levels get their own column. Default 8. */
+  top?: number;
+  /** Fill rule for NULLs: `median` (numeric default), `mean` or `mode` (one-hot default). */
+  impute?: 'median' | 'mode' | 'mean';
+}
+
+/**
+ * A cluster cell: k-means over prepared features of an entity table, in the worker. Its result is a
+ * segmentation like a segment cell's (key, `segment` = the cluster's name, `tags`, `cluster` 1…k,
+ * the entity's columns), so profiles, overlaps, exports and lookalikes treat it the same way.
+ */
+export interface ClusterCell extends CellBase {
+  kind: 'cluster';
+  name?: string;
+  table: string;
+  key: string;
+  features: ClusterFeature[];
+  k: number;
+  /** k-means++ restarts (default 10); the best by inertia is kept. */
+  restarts?: number;
+  /** Seed of the initialisation, so a run replays (default 0). */
+  seed?: number;
+  /** The user's names of clusters 1…k (default `Cluster 1`…). */
+  names?: string[];
+}
+
 /** One notebook cell, discriminated by `kind`. */
-export type Cell = SqlCell | MarkdownCell | ChartCell | SegmentCell;
+export type Cell = SqlCell | MarkdownCell | ChartCell | SegmentCell | ClusterCell;
 
 export interface NotebookSettings {
   /** Language of labels and number formats. */

@@ -61,6 +61,11 @@ function cell(c: Cell): Record<string, unknown> {
       Object.assign(out, pick(c, ['profileColumns', 'compareWith']));
       return out;
     }
+    case 'cluster': {
+      const out = pick(c, ['id', 'kind', 'name', 'collapsed', 'table', 'key']);
+      out.features = c.features.map((f) => pick(f, ['column', 'prep', 'weight', 'top', 'impute']));
+      return Object.assign(out, pick(c, ['k', 'restarts', 'seed', 'names']));
+    }
   }
 }
 

@@ -1,4 +1,7 @@
 import {
+  FEATURE_PREPS,
+  type ClusterCell,
+  type ClusterFeature,
   BEHAVIOUR_MEASURES,
   BEHAVIOUR_OPS,
   CONDITION_OPS,
@@ -257,6 +260,8 @@ class Validator {
       }
     } else if (o.kind === 'segment') {
       cell = this.segmentCell(o, path, id ?? '');
+    } else if (o.kind === 'cluster') {
+      cell = this.clusterCell(o, path, id ?? '');
     } else {
       this.known(o, path, ['id', 'kind', 'text', 'collapsed']);
       cell = { id: id ?? '', kind: 'markdown', text: this.string(o.text, `${path}.text`) ?? '' };
@@ -305,6 +310,44 @@ class Validator {
     if (o.kpis !== undefined) cell.kpis = (this.array(o.kpis, `${path}.kpis`) ?? []).map((k, i) => this.kpi(k, `${path}.kpis[${i}]`));
     if (o.profileColumns !== undefined) cell.profileColumns = this.strings(o.profileColumns, `${path}.profileColumns`);
     return cell;
+  }
+
+  clusterCell(o: Obj, path: string, id: string): ClusterCell {
+    this.known(o, path, ['id', 'kind', 'name', 'collapsed', 'table', 'key', 'features', 'k', 'restarts', 'seed', 'names']);
+    const int = (v: unknown, at: string, min: number, max: number) =>
+      typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max ? v : this.fail(at, `expected a whole number from ${min} to ${max}`);
+    const cell: ClusterCell = {
+      id,
+      kind: 'cluster',
+      table: this.string(o.table, `${path}.table`, true) ?? '',
+      key: this.string(o.key, `${path}.key`, true) ?? '',
+      features: (this.array(o.features, `${path}.features`) ?? []).map((f, i) => this.feature(f, `${path}.features[${i}]`)),
+      k: int(o.k, `${path}.k`, 1, 100) ?? 2
+    };
+    if (cell.features.length === 0) this.fail(`${path}.features`, 'expected at least one feature');
+    if (o.name !== undefined) cell.name = this.name(o.name, `${path}.name`);
+    if (o.restarts !== undefined) cell.restarts = int(o.restarts, `${path}.restarts`, 1, 100);
+    if (o.seed !== undefined) cell.seed = int(o.seed, `${path}.seed`, 0, 2 ** 31 - 1);
+    if (o.names !== undefined) cell.names = this.strings(o.names, `${path}.names`);
+    return cell;
+  }
+
+  feature(value: unknown, path: string): ClusterFeature {
+    const o = this.object(value, path) ?? {};
+    this.known(o, path, ['column', 'prep', 'weight', 'top', 'impute']);
+    const f: ClusterFeature = { column: this.string(o.column, `${path}.column`, true) ?? '', prep: this.oneOf(o.prep, `${path}.prep`, FEATURE_PREPS) ?? 'z' };
+    if (o.prep === undefined) this.fail(`${path}.prep`, `expected one of ${FEATURE_PREPS.join(', ')}`);
+    if (o.weight !== undefined) {
+      if (typeof o.weight !== 'number' || !(o.weight > 0) || !Number.isFinite(o.weight)) this.fail(`${path}.weight`, 'expected a number > 0');
+      else f.weight = o.weight;
+    }
+    if (o.top !== undefined) {
+      if (typeof o.top !== 'number' || !Number.isInteger(o.top) || o.top < 1) this.fail(`${path}.top`, 'expected a whole number ≥ 1');
+      else f.top = o.top;
+    }
+    const impute = this.oneOf(o.impute, `${path}.impute`, ['median', 'mode', 'mean'] as const);
+    if (impute) f.impute = impute;
+    return f;
   }
 
   segmentDef(value: unknown, path: string): SegmentDef {

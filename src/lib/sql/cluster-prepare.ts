@@ -15,6 +15,7 @@
  * inertia and leaves the distances alone. For a one-hot feature, two rows in different levels are
  * at squared distance 2w.
  */
+import type { ClusterFeature } from '../notebook/model';
 import { ident, join, lit, sql, type SqlFragment } from './quote';
 
 /**
@@ -22,22 +23,12 @@ import { ident, join, lit, sql, type SqlFragment } from './quote';
  * `z` (x − mean) / sd with the population sd; `robust` (x − median) / IQR; `log1p_z` ln(1 + x),
  * then z; `none` the value as it is; `onehot` one 0/1 column per top level plus `other`.
  */
-export type FeaturePrep = 'z' | 'robust' | 'log1p_z' | 'none' | 'onehot';
+export type { ClusterFeature };
+
+export type FeaturePrep = ClusterFeature['prep'];
 
 /** How missing values of a feature are filled before it is prepared. */
-export type ImputeRule = 'median' | 'mode' | 'mean';
-
-/** One clustering feature: a column and how it is prepared. */
-export interface ClusterFeature {
-  column: string;
-  prep: FeaturePrep;
-  /** Finite, > 0; the feature's columns are multiplied by √weight (see the module note). Default 1. */
-  weight?: number;
-  /** One-hot only: how many of the most frequent levels get their own column. Default 8. */
-  top?: number;
-  /** Fill rule for NULLs: `median` (numeric default), `mean` (numeric only) or `mode` (one-hot default). */
-  impute?: ImputeRule;
-}
+export type ImputeRule = NonNullable<ClusterFeature['impute']>;
 
 /** One level of a categorical feature and how many rows hold it. */
 export interface LevelCount {
@@ -369,4 +360,25 @@ function name(stat: string, i: number): string {
 
 function col(stat: string, i: number): SqlFragment {
   return ident(name(stat, i));
+}
+
+/**
+ * The result of a cluster cell: a segmentation of the entity table by cluster, like a segment
+ * cell's (key, `segment` = the cluster's name, `tags`, then `cluster` 1…k and the entity's other
+ * columns), ordered by cluster and key.
+ * @param table the entity table
+ * @param key its key column
+ * @param labels the table `writeLabels` made (key, cluster)
+ * @param names the clusters' names, 1…k (missing ones become `Cluster i`)
+ * @param k the number of clusters
+ */
+export function clusterViewQuery(table: string, key: string, labels: string, names: readonly string[], k: number): SqlFragment {
+  const all = Array.from({ length: k }, (_, i) => lit(names[i]?.trim() || `Cluster ${i + 1}`));
+  const c = ident('__seglab_cluster');
+  const hidden = [key, 'segment', 'tags', 'cluster', '__seglab_cluster'].map((name) => lit(name));
+  const e = ident('__e');
+  const l = ident('__l');
+  return sql`SELECT ${ident(key)}, [${all}][${c}] AS "segment", '' AS "tags", ${c} AS "cluster", COLUMNS(c -> c NOT IN (${hidden}))
+FROM (SELECT ${l}."cluster" AS ${c}, ${e}.* FROM ${ident(table)} AS ${e} JOIN ${ident(labels)} AS ${l} ON ${l}.${ident(key)} = ${e}.${ident(key)})
+ORDER BY ${c}, ${ident(key)}`;
 }

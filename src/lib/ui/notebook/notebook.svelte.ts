@@ -31,7 +31,7 @@ export type CellStatus = 'idle' | 'queued' | 'running' | 'ok' | 'error' | 'skipp
 export type RunState = 'idle' | 'running' | 'error';
 
 /** A kind of cell the user can add. */
-export type NewCellKind = Cell['kind'];
+export type NewCellKind = Exclude<Cell['kind'], 'cluster'>;
 
 /** One cell with its last run and result. */
 export class CellState {

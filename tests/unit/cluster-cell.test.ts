@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { fitKmeans } from '../../src/lib/analysis/kmeans';
+import { runNotebook } from '../../src/lib/engine/run-notebook';
+import { nodeFileSource } from '../../src/lib/engine/source-node';
+import { NOTEBOOK_FORMAT, NOTEBOOK_VERSION, type ClusterCell, type Notebook } from '../../src/lib/notebook/model';
+import { serializeNotebook } from '../../src/lib/notebook/serialize';
+import { parseNotebook } from '../../src/lib/notebook/validate';
+import { dataset } from './helpers/datasets';
+import { openTestEngine } from './helpers/db';
+
+const SPEND = ['Fresh', 'Milk', 'Grocery', 'Frozen', 'Detergents_Paper', 'Delicatessen'];
+
+const cell: ClusterCell = {
+  id: 'cl',
+  kind: 'cluster',
+  name: 'cluster',
+  table: 'kunden',
+  key: 'id',
+  features: SPEND.map((column) => ({ column, prep: 'log1p_z' as const })),
+  k: 3,
+  restarts: 10,
+  seed: 0,
+  names: ['Gastro', 'Handel']
+};
+
+const notebook: Notebook = {
+  format: NOTEBOOK_FORMAT,
+  version: NOTEBOOK_VERSION,
+  title: 'Wholesale clusters',
+  sources: [{ name: 'wholesale', path: dataset('wholesale/customers.csv') }],
+  cells: [
+    { id: 'kunden', kind: 'sql', name: 'kunden', sql: 'SELECT row_number() OVER () AS id, * FROM wholesale' },
+    cell,
+    { id: 'sizes', kind: 'sql', sql: 'SELECT segment, count(*) AS n FROM cluster GROUP BY ALL ORDER BY segment' }
+  ]
+};
+
+describe('cluster cell', () => {
+  it('round-trips through the notebook format and rejects bad features', () => {
+    const text = serializeNotebook(notebook);
+    const back = parseNotebook(text);
+    expect(back.ok && serializeNotebook(back.notebook)).toBe(text);
+    const bad = parseNotebook(text.replace('"log1p_z"', '"cube"').replace('"k": 3', '"k": 0'));
+    expect(bad.ok ? [] : bad.issues.map((i) => i.path)).toEqual(['cells[1].features[0].prep', 'cells[1].k']);
+  });
+
+  it('labels every entity, names the clusters and matches the kernel run on the same prepared data', async () => {
+    const engine = await openTestEngine();
+    const run = await runNotebook(engine, notebook, { openSource: (s) => nodeFileSource(s.path) });
+    expect(run.cells.map((c) => `${c.id}:${c.status}${c.error ? ` ${c.error}` : ''}`)).toEqual(['kunden:ok', 'cl:ok', 'sizes:ok']);
+    const rows = await engine.db.rows<{ id: number; segment: string; cluster: number; Fresh: number }>('SELECT id::INT AS id, segment, cluster, "Fresh" FROM cluster');
+    expect(rows).toHaveLength(440);
+    expect(new Set(rows.map((r) => r.segment))).toEqual(new Set(['Gastro', 'Handel', 'Cluster 3']));
+    expect(rows.every((r) => r.segment === ['Gastro', 'Handel', 'Cluster 3'][r.cluster - 1])).toBe(true);
+
+    // The same fit by hand: log1p, population z-score, k-means with the same seed and restarts.
+    const raw = await engine.db.rows<Record<string, number>>(`SELECT id::INT AS id, ${SPEND.map((c) => `"${c}"::DOUBLE AS "${c}"`).join(', ')} FROM kunden ORDER BY id`);
+    const d = SPEND.length;
+    const data = new Float64Array(raw.length * d);
+    SPEND.forEach((c, j) => {
+      const xs = raw.map((r) => Math.log(1 + r[c]));
+      const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+      const sd = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / xs.length);
+      xs.forEach((x, i) => (data[i * d + j] = (x - mean) / sd));
+    });
+    const fit = fitKmeans(data, raw.length, d, 3, { restarts: 10, seed: 0 });
+    const byId = new Map(rows.map((r) => [r.id, r.cluster]));
+    raw.forEach((r, i) => expect(byId.get(r.id)).toBe(fit.labels[i] + 1));
+  });
+});
