@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fitKmeans } from '../../src/lib/analysis/kmeans';
+import { clusterDetails, clusterKSelection } from '../../src/lib/engine/cluster';
 import { runNotebook } from '../../src/lib/engine/run-notebook';
 import { nodeFileSource } from '../../src/lib/engine/source-node';
 import { NOTEBOOK_FORMAT, NOTEBOOK_VERSION, type ClusterCell, type Notebook } from '../../src/lib/notebook/model';
@@ -66,5 +67,18 @@ describe('cluster cell', () => {
     const fit = fitKmeans(data, raw.length, d, 3, { restarts: 10, seed: 0 });
     const byId = new Map(rows.map((r) => [r.id, r.cluster]));
     raw.forEach((r, i) => expect(byId.get(r.id)).toBe(fit.labels[i] + 1));
+
+    // The views reuse the run's fit: same inertia, sizes that add up, a map of every row.
+    const details = await clusterDetails(engine, cell);
+    expect(details.inertia).toBeCloseTo(fit.inertia, 9);
+    expect(details.sizes.reduce((a, b) => a + b, 0)).toBe(440);
+    expect(details.map?.labels).toHaveLength(440);
+    expect(details.centroids).toHaveLength(3 * 6);
+    const selection = await clusterKSelection(engine, cell, 2, 6);
+    expect(selection.points.map((p) => p.k)).toEqual([2, 3, 4, 5, 6]);
+    expect(selection.points.find((p) => p.k === 3)?.inertia).toBeCloseTo(fit.inertia, 6);
+    expect(selection.suggestion.k).toBeGreaterThanOrEqual(2);
+    // Still usable after the details crossed (their arrays are copies, not the cache's).
+    expect((await clusterDetails(engine, cell)).centroids).toEqual(details.centroids);
   });
 });

@@ -4,6 +4,7 @@ import { pca2, type Pca2Result } from '../../src/lib/analysis/pca';
 import {
   centroidHeatmapSpec,
   centroidRows,
+  dimensionScale,
   CLUSTER_CHART_LABELS,
   dimensionLabel,
   kSelectionRows,
@@ -80,7 +81,7 @@ describe('kSelectionRows / kSelectionSpec', () => {
 
 describe('centroidRows / centroidHeatmapSpec', () => {
   it('standardises centres so a one-hot level reads as its share against the base', () => {
-    const rows = centroidRows({ centroids: fit.centroids, matrix: prepared.matrix, n: prepared.n, dims: prepared.dims }, names, { locale: 'en' });
+    const rows = centroidRows({ centroids: fit.centroids, scale: dimensionScale(prepared.matrix, prepared.n, prepared.d), dims: prepared.dims }, names, { locale: 'en' });
     expect(rows).toHaveLength(fit.k * prepared.d);
     const j = prepared.dims.findIndex((d) => d.prep === 'onehot' && d.level === '3');
     // Base share of Region 3 is 316 / 440; a cluster's centre in that column is its share.
@@ -95,7 +96,7 @@ describe('centroidRows / centroidHeatmapSpec', () => {
       const mean = rows.filter((r) => r.dimIndex === d).reduce((s, r) => s + (r.value * fit.sizes[r.clusterIndex]) / prepared.n, 0);
       expect(Math.abs(mean)).toBeLessThan(1e-9);
     }
-    expect(() => centroidRows({ centroids: fit.centroids, matrix: prepared.matrix, n: prepared.n, dims: prepared.dims }, ['one'], { locale: 'en' })).toThrow(RangeError);
+    expect(() => centroidRows({ centroids: fit.centroids, scale: dimensionScale(prepared.matrix, prepared.n, prepared.d), dims: prepared.dims }, ['one'], { locale: 'en' })).toThrow(RangeError);
   });
 
   it('labels the other levels of a one-hot feature in the locale', () => {
@@ -106,7 +107,7 @@ describe('centroidRows / centroidHeatmapSpec', () => {
 
   it('validates and draws a coloured cell with its value for every cluster and dimension', async () => {
     for (const locale of LOCALES) {
-      const rows = centroidRows({ centroids: fit.centroids, matrix: prepared.matrix, n: prepared.n, dims: prepared.dims }, names, { locale });
+      const rows = centroidRows({ centroids: fit.centroids, scale: dimensionScale(prepared.matrix, prepared.n, prepared.d), dims: prepared.dims }, names, { locale });
       const spec = centroidHeatmapSpec({ locale });
       expectValid(spec, 'centroid heatmap');
       const svg = await render(spec, rows);

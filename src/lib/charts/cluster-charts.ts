@@ -184,14 +184,38 @@ export interface CentroidRow {
   centroid: number;
 }
 
-/** The prepared matrix and a fit on it, as the centre heatmap reads them. */
+/** Mean and population sd of every prepared dimension over the rows. */
+export interface DimensionScale {
+  mean: Float64Array;
+  sd: Float64Array;
+}
+
+/** The centres of a fit and the scale of the prepared dimensions, as the centre heatmap reads them. */
 export interface CentroidInput {
   /** k × d centres, row-major. */
   centroids: Float64Array;
-  /** n × d prepared values, row-major. */
-  matrix: Float64Array;
-  n: number;
+  scale: DimensionScale;
   dims: readonly PreparedDim[];
+}
+
+/**
+ * The mean and population sd of each column of a row-major matrix (two passes, for precision).
+ * @param matrix n × d values
+ * @param n rows
+ * @param d columns
+ */
+export function dimensionScale(matrix: Float64Array, n: number, d: number): DimensionScale {
+  if (matrix.length !== n * d) throw new RangeError(`expected ${n} × ${d} values, got ${matrix.length}`);
+  const mean = new Float64Array(d);
+  const sq = new Float64Array(d);
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j] += matrix[i * d + j] / n;
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < d; j++) {
+      const diff = matrix[i * d + j] - mean[j];
+      sq[j] += diff * diff;
+    }
+  }
+  return { mean, sd: sq.map((v) => Math.sqrt(v / n)) };
 }
 
 /**
@@ -210,32 +234,23 @@ export function dimensionLabel(dim: PreparedDim, options: ClusterChartOptions): 
  * mean) / sd with the dimension's mean and population sd over the prepared rows, so z-scored,
  * robust, unscaled, weighted and one-hot dimensions share one scale (for one-hot: the difference of
  * the level's share from the base's, in units of its sd).
- * @param input centres, prepared matrix and dimensions
+ * @param input centres, the dimensions' scale (`dimensionScale`) and the dimensions
  * @param names the clusters' names, in cluster order
  * @param options locale and labels (for one-hot labels)
  * @throws RangeError when the shapes disagree
  */
 export function centroidRows(input: CentroidInput, names: readonly string[], options: ClusterChartOptions): CentroidRow[] {
-  const { centroids, matrix, n, dims } = input;
+  const { centroids, scale, dims } = input;
   const d = dims.length;
-  if (matrix.length !== n * d || centroids.length !== names.length * d) {
-    throw new RangeError(`expected ${n} × ${d} values and ${names.length} × ${d} centres, got ${matrix.length} and ${centroids.length}`);
-  }
-  const mean = new Float64Array(d);
-  const sq = new Float64Array(d);
-  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j] += matrix[i * d + j] / n;
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < d; j++) {
-      const diff = matrix[i * d + j] - mean[j];
-      sq[j] += diff * diff;
-    }
+  if (scale.mean.length !== d || centroids.length !== names.length * d) {
+    throw new RangeError(`expected ${d} dimensions and ${names.length} × ${d} centres, got ${scale.mean.length} and ${centroids.length}`);
   }
   const labels = dims.map((dim) => dimensionLabel(dim, options));
   return names.flatMap((cluster, c) =>
     dims.map((_, j) => {
       const centroid = centroids[c * d + j];
-      const sd = Math.sqrt(sq[j] / n);
-      return { cluster, clusterIndex: c, dimension: labels[j], dimIndex: j, value: sd > 0 ? (centroid - mean[j]) / sd : 0, centroid };
+      const sd = scale.sd[j];
+      return { cluster, clusterIndex: c, dimension: labels[j], dimIndex: j, value: sd > 0 ? (centroid - scale.mean[j]) / sd : 0, centroid };
     })
   );
 }

@@ -6,11 +6,12 @@
 export type FileFormat = 'csv' | 'parquet' | 'json' | 'ndjson' | 'xlsx' | 'arrow';
 
 import type { ResultCell } from '../notebook/graph';
-import type { CsvOptions } from '../notebook/model';
+import type { ClusterCell, CsvOptions } from '../notebook/model';
+import type { ClusterDetails, KSelection } from './cluster';
 import type { CsvExportOptions } from './export';
 import type { CellRun } from './run-notebook';
 
-export type { CellRun, CsvExportOptions, CsvOptions };
+export type { CellRun, ClusterDetails, CsvExportOptions, CsvOptions, KSelection };
 
 export interface LoadOptions {
   /** Table name to use; derived from the file name when absent. Made unique. */
@@ -156,4 +157,8 @@ export interface EngineApi {
   reads(sql: string): Promise<string[]>;
   /** Drops a cell's view if it exists (the cell was deleted or renamed). */
   dropView(name: string): Promise<void>;
+  /** A cluster cell's fit: sizes, quality, centres and a PCA map of a sample (reuses the run's fit). */
+  clusterDetails(cell: ClusterCell): Promise<ClusterDetails>;
+  /** Inertia and silhouette of a cluster cell's features for k in [kMin, kMax], and the suggested k. */
+  clusterKSelection(cell: ClusterCell, kMin: number, kMax: number): Promise<KSelection>;
 }

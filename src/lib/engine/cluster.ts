@@ -18,6 +18,9 @@ import {
 } from '../sql/cluster-prepare';
 import { ident, join, lit, sql, type SqlFragment } from '../sql/quote';
 import type { ClusterCell } from '../notebook/model';
+import { dimensionScale } from '../charts/cluster-charts';
+import { pca2 } from '../analysis/pca';
+import { createRng, sampleIndices } from '../analysis/random';
 import type { Engine } from './engine';
 
 /** The prepared matrix and what it was made from. */
@@ -380,9 +383,99 @@ export const LABELS_PREFIX = '__seglab_labels_';
  * @param cell the cluster cell
  */
 export async function clusterCellQuery(engine: Engine, cell: ClusterCell): Promise<SqlFragment> {
-  const prepared = await prepareFeatures(engine, cell.table, cell.key, cell.features);
-  const fit = fitClusters(prepared, cell.k, { restarts: cell.restarts ?? 10, seed: cell.seed ?? 0 });
+  const { prepared, fit } = await fitted(engine, cell, true);
   const labels = `${LABELS_PREFIX}${cell.id}`;
   await writeLabels(engine, labels, prepared.keys, fit.labels, cell.key);
   return clusterViewQuery(cell.table, cell.key, labels, cell.names ?? [], cell.k);
+}
+
+/** What a cluster cell's views show besides its members: the fit, the centres and a 2-D map. */
+export interface ClusterDetails {
+  k: number;
+  inertia: number;
+  iterations: number;
+  converged: boolean;
+  silhouette: number | null;
+  silhouetteRows: number;
+  sizes: number[];
+  dims: PreparedDim[];
+  /** k × d centres in prepared units, row-major. */
+  centroids: Float64Array;
+  /** Mean and population sd of each prepared dimension. */
+  scale: { mean: Float64Array; sd: Float64Array };
+  missing: PreparedFeatures['missing'];
+  /** PCA of the prepared rows: a seeded sample of at most `MAP_ROWS` rows, their scores and clusters. */
+  map: { projection: Float64Array; labels: Int32Array; explained: [number, number] } | null;
+}
+
+/** Rows of the PCA map, at most. */
+export const MAP_ROWS = 5000;
+
+/**
+ * The last fit per cell (and engine), so its views and the k selection reuse the prepared matrix.
+ * A run always fits afresh (the data may have changed); the views reuse the run's fit while the
+ * cell's settings are the same.
+ */
+const fits = new WeakMap<Engine, Map<string, { config: string; prepared: PreparedFeatures; fit: ClusterFit }>>();
+
+async function fitted(engine: Engine, cell: ClusterCell, fresh = false): Promise<{ prepared: PreparedFeatures; fit: ClusterFit }> {
+  const config = JSON.stringify([cell.table, cell.key, cell.features, cell.k, cell.restarts ?? 10, cell.seed ?? 0]);
+  let byCell = fits.get(engine);
+  if (!byCell) fits.set(engine, (byCell = new Map()));
+  const cached = byCell.get(cell.id);
+  if (!fresh && cached?.config === config) return cached;
+  const prepared = await prepareFeatures(engine, cell.table, cell.key, cell.features);
+  const fit = fitClusters(prepared, cell.k, { restarts: cell.restarts ?? 10, seed: cell.seed ?? 0 });
+  byCell.set(cell.id, { config, prepared, fit });
+  return { prepared, fit };
+}
+
+/**
+ * The fit of a cluster cell that ran (prepared and fitted again if its settings changed): sizes,
+ * quality, centres with the dimensions' scale, and a PCA map of a seeded sample of rows.
+ * @param engine the engine
+ * @param cell the cluster cell
+ */
+export async function clusterDetails(engine: Engine, cell: ClusterCell): Promise<ClusterDetails> {
+  const { prepared, fit } = await fitted(engine, cell);
+  const { matrix, n, d } = prepared;
+  let map: ClusterDetails['map'] = null;
+  if (n >= 2 && d >= 2) {
+    const rows = n > MAP_ROWS ? sampleIndices(n, MAP_ROWS, createRng(cell.seed ?? 0)).sort() : Int32Array.from({ length: n }, (_, i) => i);
+    const sample = new Float64Array(rows.length * d);
+    const labels = new Int32Array(rows.length);
+    rows.forEach((r, i) => {
+      sample.set(matrix.subarray(r * d, r * d + d), i * d);
+      labels[i] = fit.labels[r];
+    });
+    const pca = pca2(sample, rows.length, d);
+    map = { projection: pca.projection, labels, explained: pca.explainedVarianceRatio };
+  }
+  return {
+    k: fit.k,
+    inertia: fit.inertia,
+    iterations: fit.iterations,
+    converged: fit.converged,
+    silhouette: fit.silhouette,
+    silhouetteRows: fit.silhouetteRows,
+    sizes: fit.sizes,
+    dims: prepared.dims,
+    centroids: fit.centroids.slice(),
+    scale: dimensionScale(matrix, n, d),
+    missing: prepared.missing,
+    map
+  };
+}
+
+/**
+ * Inertia and silhouette of a cluster cell's prepared features for every k in [kMin, kMax], and
+ * the suggested k.
+ * @param engine the engine
+ * @param cell the cluster cell (its features, restarts and seed)
+ * @param kMin smallest k
+ * @param kMax largest k
+ */
+export async function clusterKSelection(engine: Engine, cell: ClusterCell, kMin: number, kMax: number): Promise<KSelection> {
+  const { prepared } = await fitted(engine, cell);
+  return kSelection(prepared, kMin, kMax, { restarts: cell.restarts ?? 10, seed: cell.seed ?? 0 });
 }

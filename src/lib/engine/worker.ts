@@ -8,6 +8,7 @@ import type { EngineApi, EngineInfo, InitOptions, LoadOptions, ProgressFn } from
 import { WasmDb } from './db-wasm';
 import { Engine } from './engine';
 import { EngineError } from './errors';
+import { clusterDetails, clusterKSelection } from './cluster';
 import { exportCsv } from './export';
 import { exportParquet } from './export-parquet';
 import { headConsumer, runCell, tablesRead } from './run-notebook';
@@ -95,6 +96,15 @@ const api: EngineApi = {
   },
   async reads(text: string) {
     return [...(await tablesRead(await engine(), text))];
+  },
+  async clusterDetails(cell) {
+    const details = await clusterDetails(await engine(), cell);
+    const buffers = [details.centroids.buffer, details.scale.mean.buffer, details.scale.sd.buffer];
+    if (details.map) buffers.push(details.map.projection.buffer, details.map.labels.buffer);
+    return Comlink.transfer(details, buffers as ArrayBuffer[]);
+  },
+  async clusterKSelection(cell, kMin, kMax) {
+    return clusterKSelection(await engine(), cell, kMin, kMax);
   },
   async dropView(name: string) {
     await (await engine()).db.exec(String(sql`DROP VIEW IF EXISTS ${ident(name)}`));
