@@ -1,3 +1,6 @@
+import Ajv2020 from 'ajv/dist/2020';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fitKmeans } from '../../src/lib/analysis/kmeans';
 import { clusterDetails, clusterKSelection } from '../../src/lib/engine/cluster';
@@ -37,11 +40,25 @@ const notebook: Notebook = {
 };
 
 describe('cluster cell', () => {
-  it('round-trips through the notebook format and rejects bad features', () => {
+  it('round-trips through the notebook format; validator and JSON Schema reject the same bad cells', () => {
+    const schema = JSON.parse(readFileSync(path.resolve(__dirname, '../../static/notebook.schema.json'), 'utf8'));
+    const validateSchema = new Ajv2020({ allErrors: true }).compile(schema);
     const text = serializeNotebook(notebook);
     const back = parseNotebook(text);
     expect(back.ok && serializeNotebook(back.notebook)).toBe(text);
-    const bad = parseNotebook(text.replace('"log1p_z"', '"cube"').replace('"k": 3', '"k": 0'));
+    expect(validateSchema(JSON.parse(text))).toBe(true);
+    const variants = [
+      text.replace('"log1p_z"', '"cube"'),
+      text.replace('"k": 3', '"k": 0'),
+      text.replace('"restarts": 10', '"restarts": 1.5'),
+      text.replace('"prep": "log1p_z"', '"prep": "log1p_z", "weight": 0'),
+      text.replace('"seed": 0', '"seed": 0, "colour": "red"')
+    ];
+    for (const variant of variants) {
+      expect(parseNotebook(variant).ok, variant).toBe(false);
+      expect(validateSchema(JSON.parse(variant)), variant).toBe(false);
+    }
+    const bad = parseNotebook(variants[0].replace('"k": 3', '"k": 0'));
     expect(bad.ok ? [] : bad.issues.map((i) => i.path)).toEqual(['cells[1].features[0].prep', 'cells[1].k']);
   });
 

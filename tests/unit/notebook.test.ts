@@ -206,10 +206,10 @@ describe('parseNotebook', () => {
   });
 
   it('names the cell when its kind is unknown', () => {
-    const doc = withCells([{ id: 'c1', kind: 'sql', sql: 'SELECT 1' }, { id: 'cl1', kind: 'cluster', k: 4 }]);
+    const doc = withCells([{ id: 'c1', kind: 'sql', sql: 'SELECT 1' }, { id: 'lk1', kind: 'lookalike', seeds: [] }]);
     const found = issues(doc);
     expect(found).toHaveLength(1);
-    expect(found[0]).toMatch(/^cells\[1\]\.kind: cell "cl1" has kind "cluster", which this seglab does not know/);
+    expect(found[0]).toMatch(/^cells\[1\]\.kind: cell "lk1" has kind "lookalike", which this seglab does not know/);
   });
 
   it('rejects a newer format version with one clear message', () => {
