@@ -4,7 +4,7 @@ import type { CellRun } from '../../../src/lib/engine/api';
 import type { EngineClient } from '../../../src/lib/engine/client';
 import { EngineError } from '../../../src/lib/engine/errors';
 import { sqlWords } from '../../../src/lib/notebook/graph';
-import { cellView, type ChartCell, type Notebook, type SqlCell } from '../../../src/lib/notebook/model';
+import { cellView, type ChartCell, type ClusterCell, type Notebook, type SqlCell } from '../../../src/lib/notebook/model';
 import { EngineQueue } from '../../../src/lib/ui/engine-queue';
 import { NotebookState } from '../../../src/lib/ui/notebook/notebook.svelte';
 
@@ -12,13 +12,13 @@ import { NotebookState } from '../../../src/lib/ui/notebook/notebook.svelte';
  * An engine that "runs" a SQL cell by looking at its text: `fail` fails with a position, `slow`
  * waits until cancelled; everything else yields 3 rows. It records what ran, in order.
  */
-function fakeEngine(tables: string[] = ['kunden'], sources: string[] = tables) {
+function fakeEngine(tables: string[] = ['kunden'], sources: string[] = tables, columns: { name: string; type: string }[] = [{ name: 'id', type: 'BIGINT' }]) {
   const ran: string[] = [];
   const dropped: string[] = [];
   let cancelSlow: (() => void) | null = null;
   const api = {
     reads: async (text: string) => sqlWords(text),
-    runCell: async (cell: SqlCell | ChartCell, input?: string): Promise<{ run: CellRun; bytes: Uint8Array }> => ({
+    runCell: async (cell: SqlCell | ChartCell | ClusterCell, input?: string): Promise<{ run: CellRun; bytes: Uint8Array }> => ({
       run: await run(cell, input),
       bytes: tableToIPC(tableFromArrays({ v: [1, 2, 3] }), { format: 'stream' })!
     }),
@@ -27,7 +27,7 @@ function fakeEngine(tables: string[] = ['kunden'], sources: string[] = tables) {
     },
     cancel: async () => cancelSlow?.()
   };
-  async function run(cell: SqlCell | ChartCell, input?: string): Promise<CellRun> {
+  async function run(cell: SqlCell | ChartCell | ClusterCell, input?: string): Promise<CellRun> {
     ran.push(cell.id);
     const base = { id: cell.id, kind: cell.kind, ms: 1 } as const;
     if (cell.kind === 'sql' && cell.sql.includes('fail')) {
@@ -44,7 +44,7 @@ function fakeEngine(tables: string[] = ['kunden'], sources: string[] = tables) {
   let changes = 0;
   const nb = new NotebookState({
     queue,
-    tables: () => tables.map((name) => ({ name, columns: [{ name: 'id', type: 'BIGINT' }] })),
+    tables: () => tables.map((name) => ({ name, columns })),
     sources: () => sources.map((name) => ({ name, path: `${name}.csv` })),
     changed: () => changes++,
     addFiles: () => Promise.reject(new Error('not used here'))
@@ -188,5 +188,57 @@ describe('NotebookState', () => {
     const out = nb.toDocument();
     expect(out.cells).toEqual(chain.cells);
     expect(out.sources).toEqual([{ name: 'kunden', path: 'kunden.csv' }]);
+  });
+
+  it('adds a cluster cell over the quantities of the first table, with k = 4, and runs it', async () => {
+    const columns = [
+      { name: 'Kundennummer', type: 'VARCHAR' },
+      { name: 'PLZ', type: 'BIGINT' },
+      { name: 'Alter', type: 'INTEGER' },
+      { name: 'Kanal', type: 'VARCHAR' },
+      { name: 'Umsatz gesamt', type: 'DECIMAL(18,2)' },
+      { name: 'spend', type: 'DOUBLE' }
+    ];
+    const { nb, ran } = fakeEngine(['kunden'], ['kunden'], columns);
+    const added = nb.add('cluster');
+    await settle(nb);
+    expect(added.cell).toEqual({
+      id: 'cluster1',
+      kind: 'cluster',
+      table: 'kunden',
+      key: 'Kundennummer',
+      features: [
+        { column: 'Alter', prep: 'z' },
+        { column: 'Umsatz gesamt', prep: 'log1p_z' },
+        { column: 'spend', prep: 'log1p_z' }
+      ],
+      k: 4
+    });
+    expect(ran).toEqual(['cluster1']);
+  });
+
+  it('re-runs a cluster cell when what it computes or its names change, and not for an equal patch', async () => {
+    const { nb, ran, changes } = fakeEngine(['kunden'], ['kunden'], [
+      { name: 'id', type: 'BIGINT' },
+      { name: 'x', type: 'DOUBLE' }
+    ]);
+    const { cell } = nb.add('cluster');
+    await settle(nb);
+    ran.length = 0;
+    const saved = changes();
+    nb.setCluster(cell.id, { k: 4 });
+    await settle(nb);
+    expect([ran.length, changes()]).toEqual([0, saved]);
+    nb.setCluster(cell.id, { k: 3 });
+    await settle(nb);
+    nb.setCluster(cell.id, { names: ['Loyal', '', 'New'] });
+    await settle(nb);
+    nb.setCluster(cell.id, { seed: 7, restarts: 20 });
+    await settle(nb);
+    expect(ran).toEqual([cell.id, cell.id, cell.id]);
+    expect(changes()).toBe(saved + 3);
+    expect(nb.toDocument().cells[0]).toMatchObject({ k: 3, names: ['Loyal', '', 'New'], seed: 7, restarts: 20 });
+    nb.setCluster(cell.id, { names: undefined });
+    expect('names' in nb.get(cell.id)!.cell).toBe(false);
   });
 });

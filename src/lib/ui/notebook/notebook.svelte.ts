@@ -1,5 +1,5 @@
 import { tableFromIPC } from '@uwdata/flechette';
-import type { CellRun, CsvExportOptions } from '../../engine/api';
+import type { CellRun, ClusterDetails, CsvExportOptions, KSelection } from '../../engine/api';
 import { cellDependencies, dependants, skipReason, type CellDeps, type ResultCell, type RunStatus } from '../../notebook/graph';
 import {
   cellView,
@@ -8,6 +8,7 @@ import {
   NOTEBOOK_VERSION,
   type Cell,
   type ChartConfig,
+  type ClusterCell,
   type Notebook,
   type NotebookSettings,
   type SegmentCell,
@@ -16,6 +17,7 @@ import {
   DEFAULT_GUARDS
 } from '../../notebook/model';
 import { ident, lit, sql } from '../../sql/quote';
+import { featureFor, isQuantity } from '../cluster/features';
 import { describeError } from '../describe-error';
 import { Ticket, type EngineQueue } from '../engine-queue';
 
@@ -31,7 +33,7 @@ export type CellStatus = 'idle' | 'queued' | 'running' | 'ok' | 'error' | 'skipp
 export type RunState = 'idle' | 'running' | 'error';
 
 /** A kind of cell the user can add. */
-export type NewCellKind = Exclude<Cell['kind'], 'cluster'>;
+export type NewCellKind = Cell['kind'];
 
 /** One cell with its last run and result. */
 export class CellState {
@@ -102,7 +104,8 @@ export class NotebookState {
   }
 
   /**
-   * Adds a cell after `afterId` (or at the end) and returns it; SQL and chart cells run at once.
+   * Adds a cell after `afterId` (or at the end) and returns it; SQL, chart, and segment and cluster
+   * cells with a table run at once.
    * @param kind the new cell's kind
    * @param afterId insert after this cell
    * @param init fields of the new cell (text, SQL, chart input)
@@ -113,6 +116,7 @@ export class NotebookState {
     if (kind === 'sql') cell = { id, kind, sql: init.sql ?? '' };
     else if (kind === 'markdown') cell = { id, kind, text: init.text ?? '' };
     else if (kind === 'segment') cell = this.#newSegment(id);
+    else if (kind === 'cluster') cell = this.#newCluster(id);
     else {
       const from = init.from ?? this.#lastResultAbove(afterId)?.cell.id ?? '';
       cell = { id, kind, from, chart: init.chart ?? { mark: CHART_MARKS[0] } };
@@ -121,7 +125,7 @@ export class NotebookState {
     const at = afterId ? this.cells.findIndex((c) => c.cell.id === afterId) + 1 : this.cells.length;
     this.cells.splice(at > 0 ? at : this.cells.length, 0, state);
     this.host.changed();
-    if (kind === 'chart' || (cell.kind === 'segment' && cell.table) || (kind === 'sql' && init.sql)) this.request([id]);
+    if (kind === 'chart' || (cell.kind === 'segment' && cell.table) || (cell.kind === 'cluster' && cell.features.length) || (kind === 'sql' && init.sql)) this.request([id]);
     return this.get(id)!;
   }
 
@@ -267,6 +271,55 @@ export class NotebookState {
     this.host.changed();
     const computed: (keyof SegmentCell)[] = ['table', 'key', 'exclusive', 'rest', 'segments'];
     if (computed.some((k) => k in patch)) this.request([id]);
+  }
+
+  /**
+   * Changes a cluster cell and re-runs it when what it computes changed: table, key, features, k,
+   * restarts, seed, and also `names`, because the cell's view writes them into its `segment`
+   * column. The fit is seeded, so a re-run after a rename gives the same clusters.
+   * @param id cell id
+   * @param patch the fields to replace (`undefined` removes an optional field)
+   */
+  setCluster(id: string, patch: Partial<Omit<ClusterCell, 'id' | 'kind'>>): void {
+    const state = this.get(id);
+    if (state?.cell.kind !== 'cluster') return;
+    const copy = $state.snapshot(patch) as typeof patch;
+    const before = JSON.stringify($state.snapshot(state.cell));
+    for (const [k, v] of Object.entries(copy)) {
+      if (v === undefined) delete (state.cell as unknown as Record<string, unknown>)[k];
+      else (state.cell as unknown as Record<string, unknown>)[k] = v;
+    }
+    if (JSON.stringify($state.snapshot(state.cell)) === before) return;
+    this.host.changed();
+    const computed: (keyof ClusterCell)[] = ['table', 'key', 'features', 'k', 'restarts', 'seed', 'names'];
+    if (computed.some((k) => k in patch)) this.request([id]);
+  }
+
+  /**
+   * A cluster cell's fit (sizes, quality, centres, PCA map), from the worker; reuses its last run.
+   * @param id cell id
+   */
+  async clusterDetails(id: string): Promise<ClusterDetails> {
+    const cell = this.#clusterCell(id);
+    return this.host.queue.run((c) => c.call((api) => api.clusterDetails(cell)));
+  }
+
+  /**
+   * Inertia and silhouette of a cluster cell's features for every k in [kMin, kMax], and the
+   * suggested k.
+   * @param id cell id
+   * @param kMin smallest k
+   * @param kMax largest k
+   */
+  async clusterKSelection(id: string, kMin: number, kMax: number): Promise<KSelection> {
+    const cell = this.#clusterCell(id);
+    return this.host.queue.run((c) => c.call((api) => api.clusterKSelection(cell, kMin, kMax)));
+  }
+
+  #clusterCell(id: string): ClusterCell {
+    const cell = this.get(id)?.cell;
+    if (cell?.kind !== 'cluster') throw new Error(`Cell "${id}" is not a cluster cell.`);
+    return $state.snapshot(cell) as ClusterCell;
   }
 
   /**
@@ -610,7 +663,7 @@ export class NotebookState {
     return this.cells
       .slice(0, end)
       .reverse()
-      .find((c) => c.cell.kind === 'sql' || c.cell.kind === 'segment');
+      .find((c) => c.cell.kind === 'sql' || c.cell.kind === 'segment' || c.cell.kind === 'cluster');
   }
 
   async #dropView(name: string): Promise<void> {
@@ -620,7 +673,7 @@ export class NotebookState {
   /** A segmentation over the first table, keyed by its first key-like column, with one segment for everyone. */
   #newSegment(id: string): SegmentCell {
     const table = this.host.tables()[0];
-    const key = table?.columns.find((c) => /(^|[^a-z])(id|key|nr|nummer|number|no)([^a-z]|$)|nummer$|_id$|id$/i.test(c.name)) ?? table?.columns[0];
+    const key = table ? keyColumn(table.columns) : undefined;
     return {
       id,
       kind: 'segment',
@@ -629,6 +682,20 @@ export class NotebookState {
       exclusive: true,
       segments: [{ name: 'Segment 1', rule: { type: 'group', op: 'and', rules: [] } }]
     };
+  }
+
+  /**
+   * k-means with k = 4 over the first table with numeric columns, keyed like a new segmentation,
+   * every numeric column but the key and code-like ones a feature (`log1p_z` for money columns).
+   */
+  #newCluster(id: string): ClusterCell {
+    const tables = this.host.tables();
+    const numeric = (t: (typeof tables)[number], key: string) =>
+      t.columns.filter((c) => c.name !== key && isQuantity(c));
+    const table = tables.find((t) => numeric(t, keyColumn(t.columns)?.name ?? '').length) ?? tables[0];
+    const key = table ? (keyColumn(table.columns)?.name ?? '') : '';
+    const features = table ? numeric(table, key).map(featureFor) : [];
+    return { id, kind: 'cluster', table: table?.name ?? '', key, features, k: 4 };
   }
 
   #newId(kind: NewCellKind): string {
@@ -648,4 +715,9 @@ export class NotebookState {
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = null;
   }
+}
+
+/** The first key-like column (`Kundennummer`, `customer_id`), else the first column. */
+function keyColumn<C extends { name: string }>(columns: readonly C[]): C | undefined {
+  return columns.find((c) => /(^|[^a-z])(id|key|nr|nummer|number|no)([^a-z]|$)|nummer$|_id$|id$/i.test(c.name)) ?? columns[0];
 }

@@ -1,0 +1,106 @@
+import AxeBuilder from '@axe-core/playwright';
+import type { Locator, Page } from '@playwright/test';
+import path from 'node:path';
+import { ARTIFACTS, expect, loadFiles, openApp, readGrid, test } from './fixtures';
+
+const FIRMS = path.resolve('static/samples/firmen.csv');
+const FIRM_ROWS = 1500;
+
+/** Screenshot of one element (scrolled into view) for a person to look at. */
+async function shotOf(target: Locator, name: string): Promise<void> {
+  await target.scrollIntoViewIfNeeded();
+  await target.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
+}
+
+/** Waits until the cell re-ran after an edit and is done. */
+async function settled(page: Page, cell: Locator): Promise<void> {
+  await expect(page.locator('[data-testid=notebook]')).toHaveAttribute('data-run-state', /idle|error/, { timeout: 60_000 });
+  await expect(cell).toHaveAttribute('data-status', 'ok', { timeout: 60_000 });
+}
+
+/** The sizes the Clusters tab shows, once there are `k` cards. */
+async function cardSizes(cell: Locator, k: number): Promise<number[]> {
+  await expect(cell.locator('[data-testid=cluster-card]')).toHaveCount(k);
+  return cell.locator('[data-testid=cluster-card]').evaluateAll((cards) => cards.map((c) => Number(c.getAttribute('data-size'))));
+}
+
+test.describe('cluster cells', () => {
+  test('cluster accounts on numbers and a one-hot feature, name the clusters, choose k', async ({ page }) => {
+    test.setTimeout(180_000);
+    await openApp(page);
+    await loadFiles(page, [FIRMS]);
+    await expect(page.locator('li[data-table=firmen]')).toHaveAttribute('data-rows', String(FIRM_ROWS));
+
+    await page.click('[data-testid=add-cluster-cell]');
+    const cell = page.locator('[data-cell-kind=cluster]');
+    await settled(page, cell);
+    await expect(cell.locator('[data-testid=cluster-table]')).toHaveValue('firmen');
+    await expect(cell.locator('[data-testid=cluster-key]')).toHaveValue('Firmennummer');
+    await expect(cell.locator('[data-testid=cluster-k]')).toHaveValue('4');
+    const revenue = cell.locator('[data-testid=cluster-feature][data-column=Jahresumsatz]');
+    await expect(revenue.locator('[data-testid=feature-prep]')).toHaveValue('log1p_z');
+    await expect(cell.locator('[data-testid=cluster-feature][data-column=Mitarbeiter] [data-testid=feature-prep]')).toHaveValue('z');
+    await expect(revenue.locator('[data-testid=feature-missing]')).not.toBeEmpty();
+
+    // A one-hot feature: the industry, its 5 most frequent values.
+    await cell.locator('[data-testid=add-feature]').click();
+    const industry = cell.locator('[data-testid=cluster-feature]').last();
+    await industry.locator('[data-testid=feature-column]').selectOption('Branche');
+    await expect(industry.locator('[data-testid=feature-prep]')).toHaveValue('onehot');
+    await industry.locator('[data-testid=feature-top]').fill('5');
+    await industry.locator('[data-testid=feature-top]').press('Enter');
+    await settled(page, cell);
+    await expect(cell).toHaveAttribute('data-rows', String(FIRM_ROWS));
+    await expect(cell.locator('[data-testid=cluster-quality]')).toContainText('silhouette');
+    await shotOf(cell.locator('[data-testid=cluster-editor]'), 'cluster-editor');
+
+    // Every account is in exactly one cluster.
+    await cell.locator('[data-testid=cluster-tab-clusters]').click();
+    const sizes = await cardSizes(cell, 4);
+    expect(sizes.every((s) => s > 0)).toBe(true);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(FIRM_ROWS);
+    await expect(cell.locator('[data-testid=cluster-description]')).toHaveCount(4);
+    await expect(cell.locator('[data-testid=cluster-cards] [data-testid=chart-view]')).toHaveCount(2);
+    const suggested = await cell.locator('[data-testid=cluster-name]').first().getAttribute('placeholder');
+    expect(suggested).toBeTruthy();
+
+    // A name is stored in the cell and shows in the members' segment column.
+    await cell.locator('[data-testid=cluster-name]').first().fill('Gruppe A');
+    await cell.locator('[data-testid=cluster-name]').first().press('Enter');
+    await settled(page, cell);
+    await expect(cell.locator('[data-testid=cluster-name]').first()).toHaveValue('Gruppe A');
+    await expect(cell.locator('[data-testid=cluster-card]').first()).toHaveAttribute('data-size', String(sizes[0]));
+    await expect(cell.locator('[data-testid=cluster-suggested]').first()).toHaveText(`Suggested: ${suggested}`);
+    await shotOf(cell.locator('[data-testid=cluster-card-list]'), 'cluster-cards');
+    await shotOf(cell.locator('[data-testid=cluster-centres]'), 'cluster-centres');
+    await shotOf(cell.locator('[data-testid=cluster-map]'), 'cluster-map');
+    await cell.locator('[data-testid=cluster-tab-members]').click();
+    const grid = cell.locator('[data-testid=result-grid]');
+    const header = await grid.locator('[data-testid=grid-sort]').evaluateAll((bs) => bs.map((b) => b.getAttribute('data-column')));
+    const segmentAt = header.indexOf('segment');
+    expect(segmentAt).toBeGreaterThanOrEqual(0);
+    const [first] = await readGrid(grid);
+    expect(first[segmentAt]).toBe('Gruppe A');
+
+    // Choose k among 2…3: the chart is drawn, and using the suggestion re-runs with that k.
+    await cell.locator('[data-testid=cluster-tab-k]').click();
+    await cell.locator('[data-testid=k-min]').fill('2');
+    await cell.locator('[data-testid=k-max]').fill('3');
+    await cell.locator('[data-testid=compare-k]').click();
+    await expect(cell.locator('[data-testid=cluster-k-panel] [data-testid=chart-view]')).toHaveCount(1, { timeout: 60_000 });
+    const k = Number(await cell.locator('[data-testid=k-why]').getAttribute('data-k'));
+    expect([2, 3]).toContain(k);
+    await shotOf(cell.locator('[data-testid=cluster-k-panel]'), 'cluster-k');
+    await cell.locator('[data-testid=use-k]').click();
+    await settled(page, cell);
+    await expect(cell.locator('[data-testid=cluster-k]')).toHaveValue(String(k));
+    await cell.locator('[data-testid=cluster-tab-clusters]').click();
+    const after = await cardSizes(cell, k);
+    expect(after.reduce((a, b) => a + b, 0)).toBe(FIRM_ROWS);
+    await expect(cell.locator('[data-testid=cluster-name]').first()).toHaveValue('');
+
+    const axe = await new AxeBuilder({ page }).include('[data-cell-kind=cluster]').analyze();
+    const serious = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+  });
+});
