@@ -114,7 +114,7 @@ async function run(args: RunArgs, cwd: string, out: (t: string) => void, err: (t
       consume: async (table, cell) => {
         const csv = await exportCsv(db, { table });
         await writeFile(path.join(outDir, `${cell.id}.csv`), csv.bytes);
-        if (cell.kind === 'segment') {
+        if (cell.kind === 'segment' || cell.kind === 'cluster') {
           const files = await segmentReports(engine, cell, table, notebook.settings?.guards);
           for (const f of files) await writeFile(path.join(outDir, f.name), f.text);
           reports.set(cell.id, files.map((f) => f.name));

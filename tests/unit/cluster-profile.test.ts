@@ -202,6 +202,25 @@ describe('clusterProfiles', () => {
   });
 });
 
+describe('clusterProfiles on the prepared scale', () => {
+  it('ranks and phrases numeric traits by the prepared effect, keeping the raw ratio only where it agrees', () => {
+    // Log-prepared Umsatz: a few big spenders lift cluster 1's raw mean to 2.4× the base although
+    // the cluster sits 1.1 SD below the base on the log scale, as the centre heatmap shows.
+    const preparedEffects = new Map([
+      ['Umsatz', [-1.1, 0.3]],
+      ['Alter', [-1.2, 0.3]]
+    ]);
+    const [one, two] = clusterProfiles(handMade(), { preparedEffects });
+    expect(one.traits.map((t) => t.feature)).toEqual(['Alter', 'Umsatz', 'Bundesland', 'Score']);
+    expect(one.traits.map((t) => t.effect)).toEqual([-1.2, -1.1, expect.closeTo(0.28 / Math.sqrt(0.27 * 0.73), 12), expect.closeTo(0.6, 12)]);
+    expect(describeCluster(one, 'en', en, { maxTraits: 2 }).text).toBe('31% younger, Umsatz 1.1 SD lower');
+    expect(describeCluster(one, 'de', de, { maxTraits: 2 }).name).toBe('Jünger');
+    // Features without a prepared effect keep the raw one (Score: −0.7); 0.3 is no trait.
+    expect(two.traits.map((t) => t.feature)).toEqual(['Score']);
+    expect(two.traits[0].effect).toBeCloseTo(-0.7, 12);
+  });
+});
+
 describe('describeCluster', () => {
   it('describes the top traits in German with German number formats', () => {
     const [one, two] = clusterProfiles(handMade());

@@ -5,7 +5,10 @@
  *
  * One yardstick ranks numeric and categorical traits alike, the standardised difference from the
  * base: (cluster mean − base mean) / base sd for a number, and for a set of values the same for its
- * 0/1 indicator, (share − base share) / √(base share × (1 − base share)).
+ * 0/1 indicator, (share − base share) / √(base share × (1 − base share)). For a number the
+ * clustering prepared (e.g. log1p for skewed spend), the caller passes the difference on the
+ * prepared scale, which is what the clustering saw and the centre heatmap shows: a few big spenders
+ * can lift a raw mean far above the base while most of the cluster spends less.
  */
 import type { CategoryProfileRow, ClusterSizeRow, NumericProfileRow } from '../sql/cluster-profile';
 
@@ -43,7 +46,7 @@ export interface ValueShare {
 export interface NumericTrait {
   kind: 'numeric';
   feature: string;
-  /** Standardised difference (signed). */
+  /** Standardised difference (signed), on the prepared scale when one was given. */
   effect: number;
   stat: NumericStat;
 }
@@ -98,6 +101,11 @@ export interface TraitOptions {
   minCount?: number;
   /** Most values joined into one categorical trait. Default 3. */
   maxValues?: number;
+  /**
+   * Standardised differences on the prepared scale by numeric feature, one per cluster (index
+   * cluster − 1); they replace the raw ones as the traits' effects (see the module comment).
+   */
+  preparedEffects?: ReadonlyMap<string, readonly number[]>;
 }
 
 /** Joint share at which the values of a categorical trait stop being added ("mostly"). */
@@ -115,7 +123,7 @@ const MAJORITY = 0.5;
  * @throws RangeError when the sizes have no base row
  */
 export function clusterProfiles(rows: ClusterProfileRows, options: TraitOptions = {}): ClusterProfile[] {
-  const { minEffect = 0.5, minLift = 1.25, minSupport = 0.15, minCount = 5, maxValues = 3 } = options;
+  const { minEffect = 0.5, minLift = 1.25, minSupport = 0.15, minCount = 5, maxValues = 3, preparedEffects } = options;
   const base = rows.sizes.find((r) => r.is_base);
   if (base === undefined) throw new RangeError('The cluster sizes have no base row.');
   const baseNumeric = new Map((rows.numeric ?? []).filter((r) => r.is_base).map((r) => [r.j, r]));
@@ -128,7 +136,8 @@ export function clusterProfiles(rows: ClusterProfileRows, options: TraitOptions 
       const values = listed.map(valueShare);
       const traits: ClusterTrait[] = [];
       for (const stat of numeric) {
-        if (stat.effect !== null && Math.abs(stat.effect) >= minEffect) traits.push({ kind: 'numeric', feature: stat.feature, effect: stat.effect, stat });
+        const effect = preparedEffects?.get(stat.feature)?.[cluster - 1] ?? stat.effect;
+        if (effect !== null && Math.abs(effect) >= minEffect) traits.push({ kind: 'numeric', feature: stat.feature, effect, stat });
       }
       for (const j of new Set(listed.map((r) => r.j))) {
         const candidates = values.filter((v, i) => listed[i].j === j && v.lift >= minLift && v.share >= minSupport && v.count >= minCount);
@@ -284,11 +293,11 @@ const MIN_PERCENT = 0.005;
 /** How a numeric trait reads; the first form whose test passes is used. */
 const NUMERIC_FORMS: { test: (c: NumericContext) => boolean; phrase: (c: NumericContext) => string }[] = [
   {
-    test: ({ stat, kind }) => kind.times && stat.ratio !== null && stat.ratio >= 2,
+    test: ({ stat, kind, effect }) => kind.times && effect > 0 && stat.ratio !== null && stat.ratio >= 2,
     phrase: ({ stat, lang, fmt }) => lang.times(stat.feature, fmt.fixed(stat.ratio as number, 1))
   },
   {
-    test: ({ stat }) => stat.ratio !== null && Math.abs(stat.ratio - 1) >= MIN_PERCENT,
+    test: ({ stat, effect }) => stat.ratio !== null && Math.abs(stat.ratio - 1) >= MIN_PERCENT && stat.ratio - 1 > 0 === effect > 0,
     phrase: (c) => amount(c, c.fmt.pct(Math.round(Math.abs((c.stat.ratio as number) - 1) * 100) / 100))
   },
   { test: () => true, phrase: (c) => amount(c, `${c.fmt.fixed(Math.abs(c.effect), 1)} ${c.lang.sd}`) }
@@ -322,7 +331,8 @@ export interface DescribeOptions {
 /**
  * Describes a cluster in short phrases, in the profile's trait order: a large ratio as
  * `Grocery 2,4× der Durchschnitt`, other ratios as `Milk 31 % higher` (`31 % jünger` for an age),
- * features without a meaningful ratio in standard deviations (`Score 1.2 SD lower`), over-represented
+ * features without a meaningful ratio, or whose ratio points the other way than the (prepared)
+ * effect, in standard deviations (`Score 1.2 SD lower`), over-represented
  * values by their joint share as `überwiegend Bayern und Baden-Württemberg` (or `often A (30 % vs.
  * 10 %)` below half); code-like values (no letters) carry the feature's name (`mostly Channel 2`).
  * The suggested name is the top trait's (`High Grocery`, `Jünger`, `Bayern + Baden-Württemberg`),

@@ -17,7 +17,7 @@ import {
   type PreparedDim
 } from '../sql/cluster-prepare';
 import { ident, join, lit, sql, type SqlFragment } from '../sql/quote';
-import type { ClusterCell } from '../notebook/model';
+import { segmentNames, type ClusterCell } from '../notebook/model';
 import { dimensionScale } from '../charts/cluster-charts';
 import { pca2 } from '../analysis/pca';
 import { createRng, sampleIndices } from '../analysis/random';
@@ -386,7 +386,7 @@ export async function clusterCellQuery(engine: Engine, cell: ClusterCell): Promi
   const { prepared, fit } = await fitted(engine, cell, true);
   const labels = `${LABELS_PREFIX}${cell.id}`;
   await writeLabels(engine, labels, prepared.keys, fit.labels, cell.key);
-  return clusterViewQuery(cell.table, cell.key, labels, cell.names ?? [], cell.k);
+  return clusterViewQuery(cell.table, cell.key, labels, segmentNames(cell));
 }
 
 /** What a cluster cell's views show besides its members: the fit, the centres and a 2-D map. */

@@ -11,9 +11,8 @@
  */
 import { table, toCSV } from 'arquero';
 import { categoryResult, profileResult, type KpiProfile } from '../analysis/segment-profile';
-import { DEFAULT_GUARDS, type SegmentCell, type SegmentGuards } from '../notebook/model';
+import { DEFAULT_GUARDS, segmentNames, type SegmentationCell, type SegmentGuards } from '../notebook/model';
 import { categoryQuery, overlapQuery, profileQuery, transitionQuery } from '../sql/segment-profile';
-import { DEFAULT_REST } from '../sql/segment-rules';
 import type { Engine } from './engine';
 import { EngineError, type EngineErrorCode } from './errors';
 
@@ -69,7 +68,7 @@ export function segmentReportName(cellId: string, report: SegmentReport): string
 type Row = Record<string, unknown>;
 
 /**
- * Computes the reports of a segment cell whose result exists as `view`:
+ * Computes the reports of a segmentation (a segment or cluster cell) whose result exists as `view`:
  * - `<id>.profile.csv`: one row per segment and KPI (segments in the cell's order, the rest segment
  *   last), then one per KPI for the base (`segment` empty, `share` 1); without KPIs one row per
  *   segment and one for the base with the size columns only. Intervals at 95 %; warnings by `guards`.
@@ -79,11 +78,11 @@ type Row = Record<string, unknown>;
  * - `<id>.transitions.csv` (when the cell has `compareWith`): moves from that earlier membership.
  * A failing query throws an `EngineError` whose message starts with the file's name.
  * @param engine the engine holding the cell's view, its entity table and `compareWith`
- * @param cell the segment cell
+ * @param cell the segment or cluster cell
  * @param view the view holding the cell's result (`cellView(cell)`)
  * @param guards the notebook's guards (`settings.guards`)
  */
-export async function segmentReports(engine: Engine, cell: SegmentCell, view: string, guards: SegmentGuards = DEFAULT_GUARDS): Promise<ReportFile[]> {
+export async function segmentReports(engine: Engine, cell: SegmentationCell, view: string, guards: SegmentGuards = DEFAULT_GUARDS): Promise<ReportFile[]> {
   const query = async (report: SegmentReport, text: string): Promise<Row[]> => {
     try {
       return await engine.db.rows(text);
@@ -100,8 +99,7 @@ export async function segmentReports(engine: Engine, cell: SegmentCell, view: st
   });
 
   const kpis = cell.kpis ?? [];
-  const order = cell.segments.map((d) => d.name.trim());
-  if (cell.exclusive) order.push(cell.rest?.trim() || DEFAULT_REST);
+  const order = segmentNames(cell);
   const profile = profileResult(await query('profile', profileQuery({ members: view, base: cell.table, kpis })), kpis, guards, 0.95, order);
   const profileRows: Row[] = [];
   const push = (segment: string | null, size: number, share: number, warnings: readonly string[], k?: KpiProfile) => {

@@ -266,7 +266,16 @@ export interface Kpi {
  * segments may overlap and an entity appears once per segment it matches. Its result has the key,
  * `segment`, `tags` and the entity's other columns.
  */
-export interface SegmentCell extends CellBase {
+/** How a segmentation (segment or cluster cell) is reported: its KPIs, profile columns, earlier membership. */
+export interface SegmentationReport {
+  kpis?: Kpi[];
+  /** Categorical columns whose over- and under-represented values the profile lists. */
+  profileColumns?: string[];
+  /** A table of an earlier membership (key and `segment` columns) to show transitions against. */
+  compareWith?: string;
+}
+
+export interface SegmentCell extends CellBase, SegmentationReport {
   kind: 'segment';
   name?: string;
   /** The entity table: a source or a named cell. */
@@ -277,11 +286,6 @@ export interface SegmentCell extends CellBase {
   /** Name of the segment of entities no rule matched (segmentations only; default `Rest`). */
   rest?: string;
   segments: SegmentDef[];
-  kpis?: Kpi[];
-  /** Categorical columns whose over- and under-represented values the profile lists. */
-  profileColumns?: string[];
-  /** A table of an earlier membership (key and `segment` columns) to show transitions against. */
-  compareWith?: string;
 }
 
 /** How a cluster cell prepares a feature (see `sql/cluster-prepare.ts`). */
@@ -304,7 +308,7 @@ export interface ClusterFeature {
  * segmentation like a segment cell's (key, `segment` = the cluster's name, `tags`, `cluster` 1…k,
  * the entity's columns), so profiles, overlaps, exports and lookalikes treat it the same way.
  */
-export interface ClusterCell extends CellBase {
+export interface ClusterCell extends CellBase, SegmentationReport {
   kind: 'cluster';
   name?: string;
   table: string;
@@ -321,6 +325,31 @@ export interface ClusterCell extends CellBase {
 
 /** One notebook cell, discriminated by `kind`. */
 export type Cell = SqlCell | MarkdownCell | ChartCell | SegmentCell | ClusterCell;
+
+/** A cell whose result is a segmentation (key, `segment`, `tags`, the entity's columns). */
+export type SegmentationCell = SegmentCell | ClusterCell;
+
+/** Name of a segmentation's segment of entities no rule matched, unless the cell names it. */
+export const DEFAULT_REST = 'Rest';
+
+/**
+ * The segment names a segmentation's result holds, in report order: a segment cell's segments
+ * (then its rest, when exclusive), a cluster cell's clusters 1…k by the user's names or `Cluster n`.
+ * @param cell a segment or cluster cell
+ */
+export function segmentNames(cell: SegmentationCell): string[] {
+  if (cell.kind === 'cluster') return Array.from({ length: cell.k }, (_, i) => cell.names?.[i]?.trim() || `Cluster ${i + 1}`);
+  const names = cell.segments.map((d) => d.name.trim());
+  return cell.exclusive ? [...names, cell.rest?.trim() || DEFAULT_REST] : names;
+}
+
+/**
+ * Whether every entity is in exactly one segment: an exclusive segment cell, or any clustering.
+ * @param cell a segment or cluster cell
+ */
+export function isExclusive(cell: SegmentationCell): boolean {
+  return cell.kind === 'cluster' || cell.exclusive;
+}
 
 export interface NotebookSettings {
   /** Language of labels and number formats. */

@@ -1,4 +1,4 @@
-import type { Cell, Notebook, Rule, Source, SourceOptions } from './model';
+import type { Cell, Notebook, Rule, SegmentationReport, Source, SourceOptions } from './model';
 
 /**
  * Writes a notebook as canonical JSON: fixed key order, two-space indent, absent optional fields
@@ -57,16 +57,19 @@ function cell(c: Cell): Record<string, unknown> {
         if (d.rule) def.rule = rule(d.rule);
         return def;
       });
-      if (c.kpis) out.kpis = c.kpis.map((k) => pick(k, ['label', 'kind', 'column', 'denominator']));
-      Object.assign(out, pick(c, ['profileColumns', 'compareWith']));
-      return out;
+      return Object.assign(out, report(c));
     }
     case 'cluster': {
       const out = pick(c, ['id', 'kind', 'name', 'collapsed', 'table', 'key']);
       out.features = c.features.map((f) => pick(f, ['column', 'prep', 'weight', 'top', 'impute']));
-      return Object.assign(out, pick(c, ['k', 'restarts', 'seed', 'names']));
+      return Object.assign(out, pick(c, ['k', 'restarts', 'seed', 'names']), report(c));
     }
   }
+}
+
+function report(c: SegmentationReport): Record<string, unknown> {
+  const kpis = c.kpis ? { kpis: c.kpis.map((k) => pick(k, ['label', 'kind', 'column', 'denominator'])) } : {};
+  return { ...kpis, ...pick(c, ['profileColumns', 'compareWith']) };
 }
 
 function rule(r: Rule): Record<string, unknown> {

@@ -15,6 +15,7 @@ import {
   type RuleValue,
   type SegmentCell,
   type SegmentDef,
+  type SegmentationReport,
   type SegmentGuards,
   CELL_ID_PATTERN,
   CELL_KINDS,
@@ -99,6 +100,7 @@ export function validateNotebook(value: unknown): NotebookResult {
 type Obj = Record<string, unknown>;
 
 const KNOWN_KINDS: readonly string[] = CELL_KINDS;
+const REPORT_FIELDS = ['kpis', 'profileColumns', 'compareWith'] as const;
 const FORMATS: readonly string[] = SOURCE_FORMATS;
 
 class Validator {
@@ -294,7 +296,7 @@ class Validator {
   }
 
   segmentCell(o: Obj, path: string, id: string): SegmentCell {
-    this.known(o, path, ['id', 'kind', 'name', 'collapsed', 'table', 'key', 'exclusive', 'rest', 'segments', 'kpis', 'profileColumns', 'compareWith']);
+    this.known(o, path, ['id', 'kind', 'name', 'collapsed', 'table', 'key', 'exclusive', 'rest', 'segments', ...REPORT_FIELDS]);
     const cell: SegmentCell = {
       id,
       kind: 'segment',
@@ -304,16 +306,21 @@ class Validator {
       segments: (this.array(o.segments, `${path}.segments`) ?? []).map((d, i) => this.segmentDef(d, `${path}.segments[${i}]`))
     };
     if (o.name !== undefined) cell.name = this.name(o.name, `${path}.name`);
-    for (const field of ['rest', 'compareWith'] as const) {
-      if (o[field] !== undefined) cell[field] = this.string(o[field], `${path}.${field}`, true);
-    }
-    if (o.kpis !== undefined) cell.kpis = (this.array(o.kpis, `${path}.kpis`) ?? []).map((k, i) => this.kpi(k, `${path}.kpis[${i}]`));
-    if (o.profileColumns !== undefined) cell.profileColumns = this.strings(o.profileColumns, `${path}.profileColumns`);
-    return cell;
+    if (o.rest !== undefined) cell.rest = this.string(o.rest, `${path}.rest`, true);
+    return Object.assign(cell, this.report(o, path));
+  }
+
+  /** The report fields a segment and a cluster cell share. */
+  report(o: Obj, path: string): SegmentationReport {
+    const out: SegmentationReport = {};
+    if (o.kpis !== undefined) out.kpis = (this.array(o.kpis, `${path}.kpis`) ?? []).map((k, i) => this.kpi(k, `${path}.kpis[${i}]`));
+    if (o.profileColumns !== undefined) out.profileColumns = this.strings(o.profileColumns, `${path}.profileColumns`);
+    if (o.compareWith !== undefined) out.compareWith = this.string(o.compareWith, `${path}.compareWith`, true);
+    return out;
   }
 
   clusterCell(o: Obj, path: string, id: string): ClusterCell {
-    this.known(o, path, ['id', 'kind', 'name', 'collapsed', 'table', 'key', 'features', 'k', 'restarts', 'seed', 'names']);
+    this.known(o, path, ['id', 'kind', 'name', 'collapsed', 'table', 'key', 'features', 'k', 'restarts', 'seed', 'names', ...REPORT_FIELDS]);
     const int = (v: unknown, at: string, min: number, max: number) =>
       typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max ? v : this.fail(at, `expected a whole number from ${min} to ${max}`);
     const cell: ClusterCell = {
@@ -329,7 +336,7 @@ class Validator {
     if (o.restarts !== undefined) cell.restarts = int(o.restarts, `${path}.restarts`, 1, 100);
     if (o.seed !== undefined) cell.seed = int(o.seed, `${path}.seed`, 0, 2 ** 31 - 1);
     if (o.names !== undefined) cell.names = this.strings(o.names, `${path}.names`);
-    return cell;
+    return Object.assign(cell, this.report(o, path));
   }
 
   feature(value: unknown, path: string): ClusterFeature {

@@ -369,11 +369,10 @@ function col(stat: string, i: number): SqlFragment {
  * @param table the entity table
  * @param key its key column
  * @param labels the table `writeLabels` made (key, cluster)
- * @param names the clusters' names, 1…k (missing ones become `Cluster i`)
- * @param k the number of clusters
+ * @param names the clusters' names, 1…k (`segmentNames`)
  */
-export function clusterViewQuery(table: string, key: string, labels: string, names: readonly string[], k: number): SqlFragment {
-  const all = Array.from({ length: k }, (_, i) => lit(names[i]?.trim() || `Cluster ${i + 1}`));
+export function clusterViewQuery(table: string, key: string, labels: string, names: readonly string[]): SqlFragment {
+  const all = names.map((name) => lit(name));
   const c = ident('__seglab_cluster');
   const hidden = [key, 'segment', 'tags', 'cluster', '__seglab_cluster'].map((name) => lit(name));
   const e = ident('__e');

@@ -7,15 +7,17 @@
  * SQL's AND / OR, and a NOT group negates `coalesce(group, false)`, so NOT (Land = 'DE') includes
  * entities without a Land while Land ≠ 'DE' does not.
  */
-import type {
-  BehaviourCondition,
-  BehaviourOp,
-  ColumnCondition,
-  Rule,
-  RuleGroup,
-  RuleValue,
-  SegmentCell,
-  SegmentDef
+import {
+  DEFAULT_REST,
+  segmentNames,
+  type BehaviourCondition,
+  type BehaviourOp,
+  type ColumnCondition,
+  type Rule,
+  type RuleGroup,
+  type RuleValue,
+  type SegmentCell,
+  type SegmentDef
 } from '../notebook/model';
 import { ident, join, lit, sql, SqlFragment } from './quote';
 
@@ -50,9 +52,6 @@ const ORDER_COLUMN = '__segment_order';
 
 /** Result columns a segment cell adds in front of the entity's own. */
 export const SEGMENT_COLUMNS = ['segment', 'tags'] as const;
-
-/** The segment of unmatched entities when a segmentation names none. */
-export const DEFAULT_REST = 'Rest';
 
 /**
  * The SQL boolean expression of a rule tree.
@@ -93,12 +92,11 @@ export function segmentQuery(cell: SegmentCell, referenceDate?: string): SqlFrag
   const from = sql`${ident(cell.table)} AS ${ident(ENTITY_ALIAS)}`;
   const order = ident(ORDER_COLUMN);
   let inner: SqlFragment;
-  const names = cell.segments.map((def) => lit(def.name.trim()));
+  const names = segmentNames(cell).map((name) => lit(name));
   const tags = cell.segments.map((def) => lit((def.tags ?? []).join(';')));
   if (cell.exclusive) {
     const cases = cell.segments.map((def, i) => sql`WHEN ${segmentCondition(def, ctx)} THEN ${i}`);
     inner = sql`SELECT CASE ${join(cases, '\n  ')}\n  ELSE ${cell.segments.length} END AS ${order}, *\nFROM ${from}`;
-    names.push(lit(cell.rest?.trim() || DEFAULT_REST));
     tags.push(lit(''));
   } else {
     const parts = cell.segments.map((def, i) => sql`SELECT ${i} AS ${order}, *\nFROM ${from}\nWHERE ${segmentCondition(def, ctx)}`);

@@ -488,7 +488,7 @@ export const t = {
     seedHint: 'The same seed replays the same clusters',
     missing: (share: string, rule: string) => `${share} imputed with the ${rule}`,
     noMissing: 'no missing values',
-    tabs: { members: 'Members', clusters: 'Clusters', k: 'Choose k' } as Record<string, string>,
+    tabs: { members: 'Members', clusters: 'Clusters', k: 'Choose k', profile: 'Profile', compare: 'Compare', changes: 'Changes', sample: 'Sample', export: 'Export' } as Record<string, string>,
     quality: (inertia: string, iterations: string, converged: boolean) =>
       `Inertia ${inertia} · ${converged ? `converged after ${iterations} iterations` : `not converged after ${iterations} iterations`}`,
     silhouette: (value: string, rows: string) => `silhouette ${value} (on ${rows} rows)`,

@@ -12,6 +12,7 @@ import {
   type Notebook,
   type NotebookSettings,
   type SegmentCell,
+  type SegmentationReport,
   type SegmentGuards,
   type Source,
   DEFAULT_GUARDS
@@ -271,6 +272,18 @@ export class NotebookState {
     this.host.changed();
     const computed: (keyof SegmentCell)[] = ['table', 'key', 'exclusive', 'rest', 'segments'];
     if (computed.some((k) => k in patch)) this.request([id]);
+  }
+
+  /**
+   * Changes how a segment or cluster cell is reported (KPIs, profile columns, the earlier
+   * membership to compare with); the report updates, the cell does not re-run.
+   * @param id the cell
+   * @param patch fields to set (undefined deletes)
+   */
+  setReport(id: string, patch: SegmentationReport): void {
+    const kind = this.get(id)?.cell.kind;
+    if (kind === 'segment') this.setSegment(id, patch);
+    else if (kind === 'cluster') this.setCluster(id, patch);
   }
 
   /**
