@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { fitKmeans } from '../../src/lib/analysis/kmeans';
 import { clusterDetails, clusterKSelection } from '../../src/lib/engine/cluster';
 import { runNotebook } from '../../src/lib/engine/run-notebook';
+import { segmentReports } from '../../src/lib/engine/segment-reports';
 import { nodeFileSource } from '../../src/lib/engine/source-node';
 import { NOTEBOOK_FORMAT, NOTEBOOK_VERSION, type ClusterCell, type Notebook } from '../../src/lib/notebook/model';
 import { serializeNotebook } from '../../src/lib/notebook/serialize';
@@ -24,7 +25,9 @@ const cell: ClusterCell = {
   k: 3,
   restarts: 10,
   seed: 0,
-  names: ['Gastro', 'Handel']
+  names: ['Gastro', 'Handel'],
+  kpis: [{ label: 'Ø Fresh', kind: 'mean', column: 'Fresh' }],
+  profileColumns: ['Region']
 };
 
 const notebook: Notebook = {
@@ -52,12 +55,14 @@ describe('cluster cell', () => {
       text.replace('"k": 3', '"k": 0'),
       text.replace('"restarts": 10', '"restarts": 1.5'),
       text.replace('"prep": "log1p_z"', '"prep": "log1p_z", "weight": 0'),
-      text.replace('"seed": 0', '"seed": 0, "colour": "red"')
+      text.replace('"seed": 0', '"seed": 0, "colour": "red"'),
+      text.replace('"kind": "mean"', '"kind": "median"')
     ];
     for (const variant of variants) {
       expect(parseNotebook(variant).ok, variant).toBe(false);
       expect(validateSchema(JSON.parse(variant)), variant).toBe(false);
     }
+    expect(back.ok && back.notebook.cells[1]).toMatchObject({ kpis: cell.kpis, profileColumns: ['Region'] });
     const bad = parseNotebook(variants[0].replace('"k": 3', '"k": 0'));
     expect(bad.ok ? [] : bad.issues.map((i) => i.path)).toEqual(['cells[1].features[0].prep', 'cells[1].k']);
   });
@@ -97,5 +102,12 @@ describe('cluster cell', () => {
     expect(selection.suggestion.k).toBeGreaterThanOrEqual(2);
     // Still usable after the details crossed (their arrays are copies, not the cache's).
     expect((await clusterDetails(engine, cell)).centroids).toEqual(details.centroids);
+
+    // Reported like an exclusive segmentation: clusters 1…k in order, then the base.
+    const reports = await segmentReports(engine, cell, 'cluster');
+    expect(reports.map((f) => f.name)).toEqual(['cl.profile.csv', 'cl.categories.csv', 'cl.overlap.csv']);
+    const profile = reports[0].text.split('\n').slice(1, -1).map((line) => line.split(',').slice(0, 2));
+    const sizes = [1, 2, 3].map((c) => rows.filter((r) => r.cluster === c).length);
+    expect(profile).toEqual([['Gastro', String(sizes[0])], ['Handel', String(sizes[1])], ['Cluster 3', String(sizes[2])], ['', '440']]);
   });
 });
