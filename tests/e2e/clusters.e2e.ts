@@ -82,6 +82,24 @@ test.describe('cluster cells', () => {
     const [first] = await readGrid(grid);
     expect(first[segmentAt]).toBe('Gruppe A');
 
+    // A clustering is a segmentation: the segment profile lists the clusters by name and size, with a KPI.
+    await cell.locator('[data-testid=cluster-tab-profile]').click();
+    await cell.locator('[data-testid=add-kpi]').click();
+    await cell.locator('[data-testid=kpi-row]').first().locator('[data-testid=kpi-column]').selectOption('Mitarbeiter');
+    await expect(cell.locator('[data-testid=profile-row]')).toHaveCount(4);
+    await expect(cell.locator('[data-testid=kpi-row]').first().locator('[data-testid=kpi-label]')).toHaveValue('Mitarbeiter');
+    const profiled = await cell.locator('[data-testid=profile-row]').evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-segment'), Number(tr.getAttribute('data-size'))]));
+    expect(profiled.map(([, n]) => n)).toEqual(sizes);
+    expect(profiled[0][0]).toBe('Gruppe A');
+    await shotOf(cell.locator('[data-testid=cluster-report]'), 'cluster-profile');
+    // Clusters never overlap.
+    await cell.locator('[data-testid=cluster-tab-compare]').click();
+    await expect(cell.locator('[data-testid=overlap-cell]').first()).toBeVisible();
+    const shared = await cell.locator('[data-testid=overlap-cell]').evaluateAll((tds) =>
+      tds.filter((td) => td.getAttribute('data-a') !== td.getAttribute('data-b')).map((td) => Number(td.getAttribute('data-both') ?? 0))
+    );
+    expect(shared.every((n) => n === 0)).toBe(true);
+
     // Choose k among 2…3: the chart is drawn, and using the suggestion re-runs with that k.
     await cell.locator('[data-testid=cluster-tab-k]').click();
     await cell.locator('[data-testid=k-min]').fill('2');
