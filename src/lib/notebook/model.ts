@@ -291,6 +291,9 @@ export interface SegmentCell extends CellBase, SegmentationReport {
 /** How a cluster cell prepares a feature (see `sql/cluster-prepare.ts`). */
 export const FEATURE_PREPS = ['z', 'robust', 'log1p_z', 'none', 'onehot'] as const;
 
+/** How a cluster cell clusters. */
+export const CLUSTER_ALGORITHMS = ['kmeans', 'kmodes'] as const;
+
 /** One clustering feature: a column, how it is prepared, its weight. */
 export interface ClusterFeature {
   column: string;
@@ -315,7 +318,12 @@ export interface ClusterCell extends CellBase, SegmentationReport {
   key: string;
   features: ClusterFeature[];
   k: number;
-  /** k-means++ restarts (default 10); the best by inertia is kept. */
+  /**
+   * `kmeans` (default) over the prepared features; `kmodes` over the features' values as
+   * categories (for survey and needs data with only categorical answers; preparation is ignored).
+   */
+  algorithm?: (typeof CLUSTER_ALGORITHMS)[number];
+  /** k-means++ (k-modes: Huang) restarts (default 10); the best by inertia (cost) is kept. */
   restarts?: number;
   /** Seed of the initialisation, so a run replays (default 0). */
   seed?: number;

@@ -62,7 +62,7 @@ function cell(c: Cell): Record<string, unknown> {
     case 'cluster': {
       const out = pick(c, ['id', 'kind', 'name', 'collapsed', 'table', 'key']);
       out.features = c.features.map((f) => pick(f, ['column', 'prep', 'weight', 'top', 'impute']));
-      return Object.assign(out, pick(c, ['k', 'restarts', 'seed', 'names']), report(c));
+      return Object.assign(out, pick(c, ['k', 'algorithm', 'restarts', 'seed', 'names']), report(c));
     }
   }
 }

@@ -1,5 +1,6 @@
 import {
   FEATURE_PREPS,
+  CLUSTER_ALGORITHMS,
   type ClusterCell,
   type ClusterFeature,
   BEHAVIOUR_MEASURES,
@@ -320,7 +321,7 @@ class Validator {
   }
 
   clusterCell(o: Obj, path: string, id: string): ClusterCell {
-    this.known(o, path, ['id', 'kind', 'name', 'collapsed', 'table', 'key', 'features', 'k', 'restarts', 'seed', 'names', ...REPORT_FIELDS]);
+    this.known(o, path, ['id', 'kind', 'name', 'collapsed', 'table', 'key', 'features', 'k', 'algorithm', 'restarts', 'seed', 'names', ...REPORT_FIELDS]);
     const int = (v: unknown, at: string, min: number, max: number) =>
       typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max ? v : this.fail(at, `expected a whole number from ${min} to ${max}`);
     const cell: ClusterCell = {
@@ -333,6 +334,8 @@ class Validator {
     };
     if (cell.features.length === 0) this.fail(`${path}.features`, 'expected at least one feature');
     if (o.name !== undefined) cell.name = this.name(o.name, `${path}.name`);
+    const algorithm = this.oneOf(o.algorithm, `${path}.algorithm`, CLUSTER_ALGORITHMS);
+    if (algorithm) cell.algorithm = algorithm;
     if (o.restarts !== undefined) cell.restarts = int(o.restarts, `${path}.restarts`, 1, 100);
     if (o.seed !== undefined) cell.seed = int(o.seed, `${path}.seed`, 0, 2 ** 31 - 1);
     if (o.names !== undefined) cell.names = this.strings(o.names, `${path}.names`);
