@@ -6,6 +6,7 @@ import { Engine } from '../lib/engine/engine';
 import { exportCsv } from '../lib/engine/export';
 import { runNotebook, type CellRun, type NotebookRun, type SourceRun } from '../lib/engine/run-notebook';
 import { SEGMENT_REPORTS, segmentReportName, segmentReports } from '../lib/engine/segment-reports';
+import { clvReports } from '../lib/engine/value-cells';
 import { nodeFileSource } from '../lib/engine/source-node';
 import type { Notebook, Source } from '../lib/notebook/model';
 import { formatIssue, parseNotebook } from '../lib/notebook/validate';
@@ -114,11 +115,14 @@ async function run(args: RunArgs, cwd: string, out: (t: string) => void, err: (t
       consume: async (table, cell) => {
         const csv = await exportCsv(db, { table });
         await writeFile(path.join(outDir, `${cell.id}.csv`), csv.bytes);
-        if (cell.kind === 'segment' || cell.kind === 'cluster') {
-          const files = await segmentReports(engine, cell, table, notebook.settings?.guards);
-          for (const f of files) await writeFile(path.join(outDir, f.name), f.text);
-          reports.set(cell.id, files.map((f) => f.name));
-        }
+        const files =
+          cell.kind === 'segment' || cell.kind === 'cluster' || cell.kind === 'rfm' || cell.kind === 'tiers'
+            ? await segmentReports(engine, cell, table, notebook.settings?.guards, notebook.settings?.locale)
+            : cell.kind === 'clv'
+              ? await clvReports(engine, cell)
+              : [];
+        for (const f of files) await writeFile(path.join(outDir, f.name), f.text);
+        if (files.length) reports.set(cell.id, files.map((f) => f.name));
         return { rows: csv.rows };
       },
       onSource: (s) => {
@@ -135,7 +139,7 @@ async function run(args: RunArgs, cwd: string, out: (t: string) => void, err: (t
     for (const c of result.cells) {
       if (c.kind === 'markdown') continue;
       const kept = c.status === 'ok' ? [`${c.id}.csv`, ...(reports.get(c.id) ?? [])] : [];
-      const stale = [`${c.id}.csv`, ...SEGMENT_REPORTS.map((r) => segmentReportName(c.id, r))].filter((f) => !kept.includes(f));
+      const stale = [`${c.id}.csv`, ...SEGMENT_REPORTS.map((r) => segmentReportName(c.id, r)), `${c.id}.model.csv`, `${c.id}.holdout.csv`].filter((f) => !kept.includes(f));
       for (const f of stale) await rm(path.join(outDir, f), { force: true });
     }
     const reportPath = path.join(outDir, 'run.json');

@@ -1,11 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/lib/engine/db';
 import type { Engine } from '../../src/lib/engine/engine';
+import { VALUE_TIER_LABELS, VALUE_TIERS } from '../../src/lib/notebook/model';
 import {
   paretoQuery,
   topShareQuery,
-  VALUE_TIER_LABELS,
-  VALUE_TIERS,
   valueTierQuery,
   valueTierSummaryQuery,
   type ParetoRow,

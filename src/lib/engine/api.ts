@@ -6,12 +6,13 @@
 export type FileFormat = 'csv' | 'parquet' | 'json' | 'ndjson' | 'xlsx' | 'arrow';
 
 import type { ResultCell } from '../notebook/graph';
-import type { ClusterCell, CsvOptions } from '../notebook/model';
+import type { ClusterCell, ClvCell, CsvOptions, NotebookSettings } from '../notebook/model';
+import type { ClvFit } from './clv';
 import type { ClusterDetails, KSelection } from './cluster';
 import type { CsvExportOptions } from './export';
 import type { CellRun } from './run-notebook';
 
-export type { CellRun, ClusterDetails, CsvExportOptions, CsvOptions, KSelection };
+export type { CellRun, ClusterDetails, ClvFit, CsvExportOptions, CsvOptions, KSelection };
 
 export interface LoadOptions {
   /** Table name to use; derived from the file name when absent. Made unique. */
@@ -152,7 +153,7 @@ export interface EngineApi {
    * and returns the run with the first `limit` rows as Arrow IPC bytes (transferred; empty when
    * the cell failed). Never rejects for a failing cell.
    */
-  runCell(cell: ResultCell, input: string | undefined, limit: number, referenceDate?: string): Promise<{ run: CellRun; bytes: Uint8Array }>;
+  runCell(cell: ResultCell, input: string | undefined, limit: number, settings?: Pick<NotebookSettings, 'referenceDate' | 'locale'>): Promise<{ run: CellRun; bytes: Uint8Array }>;
   /** The table names a SQL text reads (DuckDB's parser, else a word scan), for the dependency graph. */
   reads(sql: string): Promise<string[]>;
   /** Drops a cell's view if it exists (the cell was deleted or renamed). */
@@ -161,4 +162,6 @@ export interface EngineApi {
   clusterDetails(cell: ClusterCell): Promise<ClusterDetails>;
   /** Inertia and silhouette of a cluster cell's features for k in [kMin, kMax], and the suggested k. */
   clusterKSelection(cell: ClusterCell, kMin: number, kMax: number): Promise<KSelection>;
+  /** A CLV cell's fit: parameters, log-likelihoods, convergence, warnings, holdout check (reuses the run's fit). */
+  clvDetails(cell: ClvCell): Promise<ClvFit>;
 }

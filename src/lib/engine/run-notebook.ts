@@ -6,6 +6,7 @@ import { cellView, type Cell, type Notebook, type Source } from '../notebook/mod
 import { ident, lit, sql } from '../sql/quote';
 import { RuleError, segmentQuery } from '../sql/segment-rules';
 import { clusterCellQuery } from './cluster';
+import { clvCellQuery, cohortCellQuery, rfmCellQuery, tiersCellQuery } from './value-cells';
 import type { LoadOptions, TableInfo } from './api';
 import type { Engine } from './engine';
 import { EngineError, type EngineErrorCode } from './errors';
@@ -116,7 +117,7 @@ export async function runNotebook(engine: Engine, notebook: Notebook, options: R
       const input = from && from.kind !== 'markdown' ? cellView(from) : undefined;
       run = reason
         ? { ...base(cell, cellDeps), status: 'skipped', rows: null, ms: 0, error: reason }
-        : await runCell(engine, cell, { deps: cellDeps, input, consume, referenceDate: notebook.settings?.referenceDate });
+        : await runCell(engine, cell, { deps: cellDeps, input, consume, referenceDate: notebook.settings?.referenceDate, locale: notebook.settings?.locale });
       cellStatus.set(cell.id, run.status);
     }
     cells.push(run);
@@ -156,6 +157,8 @@ export interface RunCellOptions {
   consume?: (table: string, cell: ResultCell) => Promise<{ rows: number }>;
   /** The notebook's reference date, for segment rules relative to it. */
   referenceDate?: string;
+  /** The notebook's language, for the names a cell writes (tiers). */
+  locale?: 'de' | 'en';
 }
 
 /**
@@ -185,6 +188,14 @@ export async function runCell(engine: Engine, cell: ResultCell, options: RunCell
       body = String(segmentQuery(cell, options.referenceDate));
     } else if (cell.kind === 'cluster') {
       body = String(await clusterCellQuery(engine, cell));
+    } else if (cell.kind === 'rfm') {
+      body = String(await rfmCellQuery(engine, cell, options.referenceDate));
+    } else if (cell.kind === 'clv') {
+      body = String(await clvCellQuery(engine, cell));
+    } else if (cell.kind === 'tiers') {
+      body = String(tiersCellQuery(cell, options.locale ?? 'en'));
+    } else if (cell.kind === 'cohort') {
+      body = String(cohortCellQuery(cell, options.referenceDate));
     } else {
       if (!options.input) throw new EngineError({ code: 'SQL_BIND', message: `The chart reads cell "${cell.from}", which has no result.` });
       const inputColumns = await describe(engine, options.input);

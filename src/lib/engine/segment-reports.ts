@@ -11,7 +11,7 @@
  */
 import { table, toCSV } from 'arquero';
 import { categoryResult, profileResult, type KpiProfile } from '../analysis/segment-profile';
-import { DEFAULT_GUARDS, segmentNames, type SegmentationCell, type SegmentGuards } from '../notebook/model';
+import { baseTable, DEFAULT_GUARDS, segmentNames, type SegmentationCell, type SegmentGuards } from '../notebook/model';
 import { categoryQuery, overlapQuery, profileQuery, transitionQuery } from '../sql/segment-profile';
 import type { Engine } from './engine';
 import { EngineError, type EngineErrorCode } from './errors';
@@ -81,8 +81,9 @@ type Row = Record<string, unknown>;
  * @param cell the segment or cluster cell
  * @param view the view holding the cell's result (`cellView(cell)`)
  * @param guards the notebook's guards (`settings.guards`)
+ * @param lang the notebook's language (the names of tiers)
  */
-export async function segmentReports(engine: Engine, cell: SegmentationCell, view: string, guards: SegmentGuards = DEFAULT_GUARDS): Promise<ReportFile[]> {
+export async function segmentReports(engine: Engine, cell: SegmentationCell, view: string, guards: SegmentGuards = DEFAULT_GUARDS, lang: 'de' | 'en' = 'en'): Promise<ReportFile[]> {
   const query = async (report: SegmentReport, text: string): Promise<Row[]> => {
     try {
       return await engine.db.rows(text);
@@ -99,8 +100,8 @@ export async function segmentReports(engine: Engine, cell: SegmentationCell, vie
   });
 
   const kpis = cell.kpis ?? [];
-  const order = segmentNames(cell);
-  const profile = profileResult(await query('profile', profileQuery({ members: view, base: cell.table, kpis })), kpis, guards, 0.95, order);
+  const order = segmentNames(cell, lang);
+  const profile = profileResult(await query('profile', profileQuery({ members: view, base: baseTable(cell), kpis })), kpis, guards, 0.95, order);
   const profileRows: Row[] = [];
   const push = (segment: string | null, size: number, share: number, warnings: readonly string[], k?: KpiProfile) => {
     profileRows.push({ segment, size, share, warnings: warnings.join(';'), ...(k ? kpiFields(k) : {}) });
@@ -116,7 +117,7 @@ export async function segmentReports(engine: Engine, cell: SegmentationCell, vie
   if (cell.profileColumns?.length) {
     const rows: Row[] = [];
     for (const column of cell.profileColumns) {
-      const result = categoryResult(await query('categories', categoryQuery({ members: view, base: cell.table, column })));
+      const result = categoryResult(await query('categories', categoryQuery({ members: view, base: baseTable(cell), column })));
       for (const c of result) {
         const { segment, kind, value, count, share, index, z, p } = c;
         rows.push({ column, segment, kind, value, count, share, base_count: c.baseCount, base_share: c.baseShare, index, z, p });
@@ -148,8 +149,13 @@ function kpiFields(k: KpiProfile): Row {
   };
 }
 
-/** CSV text of `rows` in the order of `columns`, with Arquero's writer (`String(value)`, RFC 4180 quoting, `\n`). */
-function csvText(columns: readonly string[], rows: readonly Row[]): string {
+/**
+ * CSV text of `rows` in the order of `columns`, with Arquero's writer (`String(value)`, RFC 4180
+ * quoting, `\n`), as every report file is written.
+ * @param columns the header, in order
+ * @param rows the rows (missing values empty)
+ */
+export function csvText(columns: readonly string[], rows: readonly Row[]): string {
   const data = Object.fromEntries(columns.map((c) => [c, rows.map((r) => r[c] ?? null)]));
   return toCSV(table(data), { columns: [...columns] });
 }

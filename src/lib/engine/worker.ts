@@ -9,6 +9,7 @@ import { WasmDb } from './db-wasm';
 import { Engine } from './engine';
 import { EngineError } from './errors';
 import { clusterDetails, clusterKSelection } from './cluster';
+import { clvDetails } from './value-cells';
 import { exportCsv } from './export';
 import { exportParquet } from './export-parquet';
 import { headConsumer, runCell, tablesRead } from './run-notebook';
@@ -87,10 +88,10 @@ const api: EngineApi = {
   async profile(table: string) {
     return (await engine()).profile(table);
   },
-  async runCell(cell, input, limit, referenceDate) {
+  async runCell(cell, input, limit, settings = {}) {
     const e = await engine();
     const head = headConsumer(e, limit);
-    const run = await runCell(e, cell, { input, consume: head.consume, referenceDate });
+    const run = await runCell(e, cell, { input, consume: head.consume, referenceDate: settings.referenceDate, locale: settings.locale });
     const bytes = run.status === 'ok' ? head.bytes() : new Uint8Array();
     return Comlink.transfer({ run, bytes }, [bytes.buffer]);
   },
@@ -105,6 +106,9 @@ const api: EngineApi = {
   },
   async clusterKSelection(cell, kMin, kMax) {
     return clusterKSelection(await engine(), cell, kMin, kMax);
+  },
+  async clvDetails(cell) {
+    return clvDetails(await engine(), cell);
   },
   async dropView(name: string) {
     await (await engine()).db.exec(String(sql`DROP VIEW IF EXISTS ${ident(name)}`));

@@ -1,4 +1,4 @@
-import type { ChartCell, ClusterCell, Notebook, Rule, SegmentCell, SqlCell } from './model';
+import type { Cell, Notebook, Rule, SegmentCell, SqlCell } from './model';
 
 /** What one cell reads: source tables (by name) and earlier cells (by id). */
 export interface CellDeps {
@@ -10,7 +10,7 @@ export interface CellDeps {
 export type RunStatus = 'ok' | 'error' | 'skipped';
 
 /** A cell that yields a table when it runs. */
-export type ResultCell = SqlCell | ChartCell | SegmentCell | ClusterCell;
+export type ResultCell = Exclude<Cell, { kind: 'markdown' }>;
 
 /**
  * The cells that run, in the order they run: document order, every kind but Markdown (which has
@@ -44,7 +44,7 @@ export function cellDependencies(notebook: Notebook, reads: (cell: SqlCell) => r
       if (cell.name) views.set(cell.name.toLowerCase(), cell.id);
       continue;
     }
-    for (const raw of cell.kind === 'segment' ? segmentTables(cell) : cell.kind === 'cluster' ? [cell.table] : reads(cell)) {
+    for (const raw of tablesOf(cell, reads)) {
       const name = raw.toLowerCase();
       const source = sources.get(name);
       const view = views.get(name);
@@ -56,6 +56,20 @@ export function cellDependencies(notebook: Notebook, reads: (cell: SqlCell) => r
     if (cell.name) views.set(cell.name.toLowerCase(), cell.id);
   }
   return out;
+}
+
+/** The table names a cell (not a chart) reads. */
+function tablesOf(cell: Exclude<ResultCell, { kind: 'chart' }>, reads: (cell: SqlCell) => readonly string[]): readonly string[] {
+  switch (cell.kind) {
+    case 'sql':
+      return reads(cell);
+    case 'segment':
+      return segmentTables(cell);
+    case 'tiers':
+      return cell.subdivide ? [cell.table, cell.subdivide] : [cell.table];
+    default:
+      return [cell.table];
+  }
 }
 
 /**

@@ -45,7 +45,7 @@ export function formatFromName(name: string): SourceFormat | undefined {
  * `name` that makes its result a view later cells read; later kinds (`segment`, `rfm`, `cluster`,
  * `lookalike`) follow the same pattern: a config object compiled to SQL by a pure builder.
  */
-export const CELL_KINDS = ['sql', 'markdown', 'chart', 'segment', 'cluster'] as const;
+export const CELL_KINDS = ['sql', 'markdown', 'chart', 'segment', 'cluster', 'rfm', 'clv', 'tiers', 'cohort'] as const;
 /** The `kind` of any cell this version knows. */
 export type CellKind = Cell['kind'];
 
@@ -331,11 +331,126 @@ export interface ClusterCell extends CellBase, SegmentationReport {
   names?: string[];
 }
 
+/** The columns of a transactions table that the customer-value cells read. */
+export interface Transactions {
+  /** The transactions table: one row per purchase or order line (a source or a named cell). */
+  table: string;
+  /** The customer key column. */
+  key: string;
+  /** The purchase date (DATE, TIMESTAMP or ISO text; the day counts). */
+  date: string;
+  /** The amount (revenue) of the row. */
+  amount: string;
+  /** The order id; without it, purchases are distinct purchase days. */
+  orderId?: string;
+  /** A margin column. */
+  margin?: string;
+}
+
+/** A named rectangle of the RFM grid: customers whose R and F scores lie in both inclusive ranges. */
+export interface RfmSegment {
+  name: string;
+  /** Recency score range [low, high], 1–5 (5 = most recent). */
+  r: [number, number];
+  /** Frequency score range [low, high], 1–5 (5 = most frequent). */
+  f: [number, number];
+}
+
+/** Scores from user-set limits instead of quintiles (four ascending numbers each; see `sql/rfm.ts`). */
+export interface RfmBreakpoints {
+  recency: number[];
+  frequency: number[];
+  monetary: number[];
+}
+
+/**
+ * An RFM cell: recency, frequency and monetary value per customer from a transactions table,
+ * scores 1–5 and a named segment from the R×F grid. Its result is a segmentation (key, `segment`,
+ * `tags`, then the RFM columns), so profiles, overlaps and exports treat it like a segment cell's.
+ */
+export interface RfmCell extends CellBase, Transactions, SegmentationReport {
+  kind: 'rfm';
+  name?: string;
+  /** `sum`: total amount; `mean_per_order`: total amount / frequency. */
+  monetary: 'sum' | 'mean_per_order';
+  /** Scores by these limits; quintiles when absent. */
+  breakpoints?: RfmBreakpoints;
+  /** The R×F map, first match wins; customers no rectangle covers are in the `Rest` segment. */
+  segments: RfmSegment[];
+}
+
+/**
+ * A CLV cell: value to date per customer, and predicted value by BG/NBD + Gamma-Gamma fitted on a
+ * calibration period (see `engine/clv.ts`). Its result has one row per customer.
+ */
+export interface ClvCell extends CellBase, Transactions {
+  kind: 'clv';
+  name?: string;
+  /** The value counted and predicted: revenue or margin (needs `margin`). */
+  valueBy: 'revenue' | 'margin';
+  /** Last day of the calibration period (`YYYY-MM-DD`). */
+  calibrationEnd: string;
+  /** Last day of the holdout period, for the check of predicted against actual purchases. */
+  holdoutEnd?: string;
+  /** The models' time unit. */
+  unit: 'week' | 'day';
+  /** Number of periods predicted. */
+  horizon: number;
+  period: 'day' | 'week' | 'month';
+  /** Annual discount rate (0.1 = 10 %). */
+  discountRate: number;
+}
+
+/**
+ * A tiers cell: the two-step profitability tiers over a table with one row per customer (e.g. an
+ * RFM or CLV result): profitable or not, the unprofitable with growth potential flagged, the
+ * profitable subdivided by a segmentation. Its result is a segmentation by tier.
+ */
+export interface TiersCell extends CellBase, SegmentationReport {
+  kind: 'tiers';
+  name?: string;
+  table: string;
+  key: string;
+  /** The value column (margin, or revenue). */
+  value: string;
+  /** The cost-to-serve column: profit = value − cost. */
+  cost?: string;
+  /** Profitable means profit strictly above this (default 0). */
+  profitableAbove?: number;
+  /** Unprofitable customers whose `column` is strictly above `above` have growth potential. */
+  potential?: { column: string; above: number };
+  /** A segmentation's result table (key and `segment`) that subdivides the profitable customers. */
+  subdivide?: string;
+}
+
+/** A cohort cell: customers by first-purchase month, retention and revenue over the months after. */
+export interface CohortCell extends CellBase {
+  kind: 'cohort';
+  name?: string;
+  table: string;
+  key: string;
+  date: string;
+  /** The amount; without it, no revenue columns. */
+  amount?: string;
+}
+
 /** One notebook cell, discriminated by `kind`. */
-export type Cell = SqlCell | MarkdownCell | ChartCell | SegmentCell | ClusterCell;
+export type Cell = SqlCell | MarkdownCell | ChartCell | SegmentCell | ClusterCell | RfmCell | ClvCell | TiersCell | CohortCell;
 
 /** A cell whose result is a segmentation (key, `segment`, `tags`, the entity's columns). */
-export type SegmentationCell = SegmentCell | ClusterCell;
+export type SegmentationCell = SegmentCell | ClusterCell | RfmCell | TiersCell;
+
+/** The tiers of a tiers cell, most valuable first: above the profit threshold; below it with potential; below it without. */
+export const VALUE_TIERS = ['profitable', 'unprofitable_potential', 'unprofitable'] as const;
+
+/** A customer's tier. */
+export type ValueTier = (typeof VALUE_TIERS)[number];
+
+/** Tier names in German and English: what the `segment` column of a tiers cell says, by the notebook's language. */
+export const VALUE_TIER_LABELS: Record<'de' | 'en', Record<ValueTier, string>> = {
+  de: { profitable: 'Profitabel', unprofitable_potential: 'Unprofitabel mit Potenzial', unprofitable: 'Unprofitabel' },
+  en: { profitable: 'Profitable', unprofitable_potential: 'Unprofitable with potential', unprofitable: 'Unprofitable' }
+};
 
 /** Name of a segmentation's segment of entities no rule matched, unless the cell names it. */
 export const DEFAULT_REST = 'Rest';
@@ -345,10 +460,25 @@ export const DEFAULT_REST = 'Rest';
  * (then its rest, when exclusive), a cluster cell's clusters 1…k by the user's names or `Cluster n`.
  * @param cell a segment or cluster cell
  */
-export function segmentNames(cell: SegmentationCell): string[] {
+export function segmentNames(cell: SegmentationCell, lang: 'de' | 'en' = 'en'): string[] {
   if (cell.kind === 'cluster') return Array.from({ length: cell.k }, (_, i) => cell.names?.[i]?.trim() || `Cluster ${i + 1}`);
+  if (cell.kind === 'tiers') return VALUE_TIERS.map((tier) => VALUE_TIER_LABELS[lang][tier]);
+  if (cell.kind === 'rfm') {
+    const names = [...new Set(cell.segments.map((s) => s.name.trim()))];
+    return rfmCovers(cell.segments) ? names : [...names, DEFAULT_REST];
+  }
   const names = cell.segments.map((d) => d.name.trim());
   return cell.exclusive ? [...names, cell.rest?.trim() || DEFAULT_REST] : names;
+}
+
+/**
+ * The table a segmentation's segments are profiled against (its base): the entity table of a
+ * segment, cluster or tiers cell; an RFM cell's own result, which has one row per customer (its
+ * `table` holds transactions).
+ * @param cell a segmentation cell
+ */
+export function baseTable(cell: SegmentationCell): string {
+  return cell.kind === 'rfm' ? cellView(cell) : cell.table;
 }
 
 /**
@@ -356,7 +486,20 @@ export function segmentNames(cell: SegmentationCell): string[] {
  * @param cell a segment or cluster cell
  */
 export function isExclusive(cell: SegmentationCell): boolean {
-  return cell.kind === 'cluster' || cell.exclusive;
+  return cell.kind !== 'segment' || cell.exclusive;
+}
+
+/**
+ * Whether an R×F map names every one of the 25 score pairs.
+ * @param segments the map
+ */
+export function rfmCovers(segments: readonly RfmSegment[]): boolean {
+  for (let r = 1; r <= 5; r++) {
+    for (let f = 1; f <= 5; f++) {
+      if (!segments.some((s) => s.r[0] <= r && r <= s.r[1] && s.f[0] <= f && f <= s.f[1])) return false;
+    }
+  }
+  return true;
 }
 
 export interface NotebookSettings {

@@ -64,8 +64,25 @@ function cell(c: Cell): Record<string, unknown> {
       out.features = c.features.map((f) => pick(f, ['column', 'prep', 'weight', 'top', 'impute']));
       return Object.assign(out, pick(c, ['k', 'algorithm', 'restarts', 'seed', 'names']), report(c));
     }
+    case 'rfm': {
+      const out = pick(c, ['id', 'kind', 'name', 'collapsed', ...TRANSACTION_FIELDS, 'monetary']);
+      if (c.breakpoints) out.breakpoints = pick(c.breakpoints, ['recency', 'frequency', 'monetary']);
+      out.segments = c.segments.map((s) => pick(s, ['name', 'r', 'f']));
+      return Object.assign(out, report(c));
+    }
+    case 'clv':
+      return pick(c, ['id', 'kind', 'name', 'collapsed', ...TRANSACTION_FIELDS, 'valueBy', 'calibrationEnd', 'holdoutEnd', 'unit', 'horizon', 'period', 'discountRate']);
+    case 'tiers': {
+      const out = pick(c, ['id', 'kind', 'name', 'collapsed', 'table', 'key', 'value', 'cost', 'profitableAbove']);
+      if (c.potential) out.potential = pick(c.potential, ['column', 'above']);
+      return Object.assign(out, pick(c, ['subdivide']), report(c));
+    }
+    case 'cohort':
+      return pick(c, ['id', 'kind', 'name', 'collapsed', 'table', 'key', 'date', 'amount']);
   }
 }
+
+const TRANSACTION_FIELDS = ['table', 'key', 'date', 'amount', 'orderId', 'margin'] as const;
 
 function report(c: SegmentationReport): Record<string, unknown> {
   const kpis = c.kpis ? { kpis: c.kpis.map((k) => pick(k, ['label', 'kind', 'column', 'denominator'])) } : {};

@@ -17,6 +17,11 @@ import {
   type SegmentCell,
   type SegmentDef,
   type SegmentationReport,
+  type RfmCell,
+  type RfmSegment,
+  type ClvCell,
+  type TiersCell,
+  type CohortCell,
   type SegmentGuards,
   CELL_ID_PATTERN,
   CELL_KINDS,
@@ -102,6 +107,7 @@ type Obj = Record<string, unknown>;
 
 const KNOWN_KINDS: readonly string[] = CELL_KINDS;
 const REPORT_FIELDS = ['kpis', 'profileColumns', 'compareWith'] as const;
+const TRANSACTION_FIELDS = ['table', 'key', 'date', 'amount', 'orderId', 'margin'] as const;
 const FORMATS: readonly string[] = SOURCE_FORMATS;
 
 class Validator {
@@ -265,6 +271,16 @@ class Validator {
       cell = this.segmentCell(o, path, id ?? '');
     } else if (o.kind === 'cluster') {
       cell = this.clusterCell(o, path, id ?? '');
+    } else if (o.kind === 'rfm') {
+      cell = this.rfmCell(o, path, id ?? '');
+    } else if (o.kind === 'clv') {
+      cell = this.clvCell(o, path, id ?? '');
+    } else if (o.kind === 'tiers') {
+      cell = this.tiersCell(o, path, id ?? '');
+    } else if (o.kind === 'cohort') {
+      this.known(o, path, ['id', 'kind', 'name', 'collapsed', 'table', 'key', 'date', 'amount']);
+      cell = { id: id ?? '', kind: 'cohort', ...this.columns(o, path, ['table', 'key', 'date'], ['amount']) } as CohortCell;
+      if (o.name !== undefined) cell.name = this.name(o.name, `${path}.name`);
     } else {
       this.known(o, path, ['id', 'kind', 'text', 'collapsed']);
       cell = { id: id ?? '', kind: 'markdown', text: this.string(o.text, `${path}.text`) ?? '' };
@@ -339,6 +355,96 @@ class Validator {
     if (o.restarts !== undefined) cell.restarts = int(o.restarts, `${path}.restarts`, 1, 100);
     if (o.seed !== undefined) cell.seed = int(o.seed, `${path}.seed`, 0, 2 ** 31 - 1);
     if (o.names !== undefined) cell.names = this.strings(o.names, `${path}.names`);
+    return Object.assign(cell, this.report(o, path));
+  }
+
+  /** Non-empty text fields, required and optional, e.g. a table and its columns. */
+  columns(o: Obj, path: string, required: readonly string[], optional: readonly string[] = []): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const field of required) out[field] = this.string(o[field], `${path}.${field}`, true) ?? '';
+    for (const field of optional) if (o[field] !== undefined) out[field] = this.string(o[field], `${path}.${field}`, true) ?? '';
+    return out;
+  }
+
+  /** A finite number in [min, max]. */
+  number(value: unknown, path: string, min = -Infinity, max = Infinity): number | undefined {
+    if (typeof value === 'number' && Number.isFinite(value) && value >= min && value <= max) return value;
+    return this.fail(path, Number.isFinite(min) ? `expected a number from ${min} to ${max}` : 'expected a number');
+  }
+
+  date(value: unknown, path: string): string | undefined {
+    return typeof value === 'string' && isIsoDate(value) ? value : this.fail(path, 'expected a date "YYYY-MM-DD"');
+  }
+
+  rfmCell(o: Obj, path: string, id: string): RfmCell {
+    this.known(o, path, ['id', 'kind', 'name', 'collapsed', ...TRANSACTION_FIELDS, 'monetary', 'breakpoints', 'segments', ...REPORT_FIELDS]);
+    const cell = {
+      id,
+      kind: 'rfm',
+      ...this.columns(o, path, ['table', 'key', 'date', 'amount'], ['orderId', 'margin']),
+      monetary: this.oneOf(o.monetary, `${path}.monetary`, ['sum', 'mean_per_order'] as const) ?? 'sum',
+      segments: (this.array(o.segments, `${path}.segments`) ?? []).map((s, i) => this.rfmSegment(s, `${path}.segments[${i}]`))
+    } as RfmCell;
+    if (o.monetary === undefined) this.fail(`${path}.monetary`, 'expected sum or mean_per_order');
+    if (cell.segments.length === 0) this.fail(`${path}.segments`, 'expected at least one segment');
+    if (o.name !== undefined) cell.name = this.name(o.name, `${path}.name`);
+    if (o.breakpoints !== undefined) {
+      const b = this.object(o.breakpoints, `${path}.breakpoints`) ?? {};
+      this.known(b, `${path}.breakpoints`, ['recency', 'frequency', 'monetary']);
+      const limits = (field: 'recency' | 'frequency' | 'monetary') => {
+        const list = this.array(b[field], `${path}.breakpoints.${field}`) ?? [];
+        const ok = list.length === 4 && list.every((x, i) => typeof x === 'number' && Number.isFinite(x) && (i === 0 || x > (list[i - 1] as number)));
+        return ok ? (list as number[]) : (this.fail(`${path}.breakpoints.${field}`, 'expected 4 ascending numbers') ?? []);
+      };
+      cell.breakpoints = { recency: limits('recency'), frequency: limits('frequency'), monetary: limits('monetary') };
+    }
+    return Object.assign(cell, this.report(o, path));
+  }
+
+  rfmSegment(value: unknown, path: string): RfmSegment {
+    const o = this.object(value, path) ?? {};
+    this.known(o, path, ['name', 'r', 'f']);
+    const range = (v: unknown, at: string): [number, number] => {
+      const ok = Array.isArray(v) && v.length === 2 && v.every((x) => Number.isInteger(x) && x >= 1 && x <= 5) && v[0] <= v[1];
+      return ok ? [v[0], v[1]] : (this.fail(at, 'expected [low, high], whole scores from 1 to 5') ?? [1, 5]);
+    };
+    return { name: this.string(o.name, `${path}.name`, true) ?? '', r: range(o.r, `${path}.r`), f: range(o.f, `${path}.f`) };
+  }
+
+  clvCell(o: Obj, path: string, id: string): ClvCell {
+    this.known(o, path, ['id', 'kind', 'name', 'collapsed', ...TRANSACTION_FIELDS, 'valueBy', 'calibrationEnd', 'holdoutEnd', 'unit', 'horizon', 'period', 'discountRate']);
+    const cell = {
+      id,
+      kind: 'clv',
+      ...this.columns(o, path, ['table', 'key', 'date', 'amount'], ['orderId', 'margin']),
+      valueBy: this.oneOf(o.valueBy, `${path}.valueBy`, ['revenue', 'margin'] as const) ?? 'revenue',
+      calibrationEnd: this.date(o.calibrationEnd, `${path}.calibrationEnd`) ?? '',
+      unit: this.oneOf(o.unit, `${path}.unit`, ['week', 'day'] as const) ?? 'week',
+      horizon: Number.isInteger(o.horizon) && (o.horizon as number) >= 1 && (o.horizon as number) <= 1000 ? (o.horizon as number) : (this.fail(`${path}.horizon`, 'expected a whole number from 1 to 1000') ?? 12),
+      period: this.oneOf(o.period, `${path}.period`, ['day', 'week', 'month'] as const) ?? 'month',
+      discountRate: this.number(o.discountRate, `${path}.discountRate`, 0, 1) ?? 0
+    } as ClvCell;
+    for (const field of ['valueBy', 'unit', 'period'] as const) if (o[field] === undefined) this.fail(`${path}.${field}`, 'expected a value');
+    if (cell.valueBy === 'margin' && cell.margin === undefined) this.fail(`${path}.margin`, 'valueBy margin needs a margin column');
+    if (o.name !== undefined) cell.name = this.name(o.name, `${path}.name`);
+    if (o.holdoutEnd !== undefined) {
+      const end = this.date(o.holdoutEnd, `${path}.holdoutEnd`);
+      if (end !== undefined && end <= cell.calibrationEnd) this.fail(`${path}.holdoutEnd`, 'expected a date after calibrationEnd');
+      else if (end !== undefined) cell.holdoutEnd = end;
+    }
+    return cell;
+  }
+
+  tiersCell(o: Obj, path: string, id: string): TiersCell {
+    this.known(o, path, ['id', 'kind', 'name', 'collapsed', 'table', 'key', 'value', 'cost', 'profitableAbove', 'potential', 'subdivide', ...REPORT_FIELDS]);
+    const cell = { id, kind: 'tiers', ...this.columns(o, path, ['table', 'key', 'value'], ['cost', 'subdivide']) } as TiersCell;
+    if (o.name !== undefined) cell.name = this.name(o.name, `${path}.name`);
+    if (o.profitableAbove !== undefined) cell.profitableAbove = this.number(o.profitableAbove, `${path}.profitableAbove`);
+    if (o.potential !== undefined) {
+      const p = this.object(o.potential, `${path}.potential`) ?? {};
+      this.known(p, `${path}.potential`, ['column', 'above']);
+      cell.potential = { column: this.string(p.column, `${path}.potential.column`, true) ?? '', above: this.number(p.above, `${path}.potential.above`) ?? 0 };
+    }
     return Object.assign(cell, this.report(o, path));
   }
 

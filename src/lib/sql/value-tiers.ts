@@ -12,20 +12,9 @@
  * profitability), and the top 20 % may bring more than 100 % of the profit. When the net total is 0
  * or negative, shares are NULL. Values are summed exactly as DECIMAL(38,6) (see rfm.ts).
  */
+import { VALUE_TIERS, type ValueTier } from '../notebook/model';
 import { exactAmount } from './rfm';
 import { ident, join, lit, sql, type SqlFragment } from './quote';
-
-/** A customer's tier: above the profit threshold; below it with potential; below it without. */
-export type ValueTier = 'profitable' | 'unprofitable_potential' | 'unprofitable';
-
-/** The tiers in their order (most valuable first). */
-export const VALUE_TIERS: readonly ValueTier[] = ['profitable', 'unprofitable_potential', 'unprofitable'];
-
-/** Tier names in German and English. */
-export const VALUE_TIER_LABELS: Record<'de' | 'en', Record<ValueTier, string>> = {
-  de: { profitable: 'Profitabel', unprofitable_potential: 'Unprofitabel mit Potenzial', unprofitable: 'Unprofitabel' },
-  en: { profitable: 'Profitable', unprofitable_potential: 'Unprofitable with potential', unprofitable: 'Unprofitable' }
-};
 
 /** The value of a customer: a value column, less a cost column when given. */
 export interface ValueInput {

@@ -79,7 +79,7 @@ export class Workspace {
     this.profiles = new Profiles(this.#queue);
     this.notebook = new NotebookState({
       queue: this.#queue,
-      tables: () => this.tables.map((e) => ({ name: e.info.name, columns: e.info.columns })),
+      tables: () => this.tables.map((e) => ({ name: e.info.name, rows: e.info.rows, columns: e.info.columns })),
       sources: () => this.#documentSources(),
       changed: () => this.#changed(),
       addFiles: async (files) => {

@@ -44,7 +44,7 @@ function fakeEngine(tables: string[] = ['kunden'], sources: string[] = tables, c
   let changes = 0;
   const nb = new NotebookState({
     queue,
-    tables: () => tables.map((name) => ({ name, columns })),
+    tables: () => tables.map((name) => ({ name, rows: 0, columns })),
     sources: () => sources.map((name) => ({ name, path: `${name}.csv` })),
     changed: () => changes++,
     addFiles: () => Promise.reject(new Error('not used here'))

@@ -1,5 +1,5 @@
 import { tableFromIPC } from '@uwdata/flechette';
-import type { CellRun, ClusterDetails, CsvExportOptions, KSelection } from '../../engine/api';
+import type { CellRun, ClusterDetails, ClvFit, CsvExportOptions, KSelection } from '../../engine/api';
 import { cellDependencies, dependants, skipReason, type CellDeps, type ResultCell, type RunStatus } from '../../notebook/graph';
 import {
   cellView,
@@ -9,6 +9,10 @@ import {
   type Cell,
   type ChartConfig,
   type ClusterCell,
+  type ClvCell,
+  type CohortCell,
+  type RfmCell,
+  type TiersCell,
   type Notebook,
   type NotebookSettings,
   type SegmentCell,
@@ -18,6 +22,8 @@ import {
   DEFAULT_GUARDS
 } from '../../notebook/model';
 import { ident, lit, sql } from '../../sql/quote';
+import { defaultRfmSegments } from '../../sql/rfm';
+import { guessTransactions } from '../../sql/value-templates';
 import { featureFor, isQuantity } from '../cluster/features';
 import { describeError } from '../describe-error';
 import { Ticket, type EngineQueue } from '../engine-queue';
@@ -60,7 +66,7 @@ export class CellState {
 export interface NotebookHost {
   queue: EngineQueue;
   /** Tables loaded now, with their columns. */
-  tables(): { name: string; columns: { name: string; type: string }[] }[];
+  tables(): { name: string; rows: number; columns: { name: string; type: string }[] }[];
   /** Sources as the saved document should list them (loaded tables plus remembered ones). */
   sources(): Source[];
   /** Called after every change to the document (autosave). */
@@ -118,6 +124,7 @@ export class NotebookState {
     else if (kind === 'markdown') cell = { id, kind, text: init.text ?? '' };
     else if (kind === 'segment') cell = this.#newSegment(id);
     else if (kind === 'cluster') cell = this.#newCluster(id);
+    else if (kind === 'rfm' || kind === 'clv' || kind === 'cohort' || kind === 'tiers') cell = this.#newValueCell(id, kind, afterId);
     else {
       const from = init.from ?? this.#lastResultAbove(afterId)?.cell.id ?? '';
       cell = { id, kind, from, chart: init.chart ?? { mark: CHART_MARKS[0] } };
@@ -126,7 +133,16 @@ export class NotebookState {
     const at = afterId ? this.cells.findIndex((c) => c.cell.id === afterId) + 1 : this.cells.length;
     this.cells.splice(at > 0 ? at : this.cells.length, 0, state);
     this.host.changed();
-    if (kind === 'chart' || (cell.kind === 'segment' && cell.table) || (cell.kind === 'cluster' && cell.features.length) || (kind === 'sql' && init.sql)) this.request([id]);
+    if (cell.kind === 'clv' && cell.table) void this.#fillClvPeriods(cell);
+    else if (
+      kind === 'chart' ||
+      (cell.kind === 'segment' && cell.table) ||
+      (cell.kind === 'cluster' && cell.features.length) ||
+      ((cell.kind === 'rfm' || cell.kind === 'cohort' || cell.kind === 'tiers') && cell.table) ||
+      (kind === 'sql' && init.sql)
+    ) {
+      this.request([id]);
+    }
     return this.get(id)!;
   }
 
@@ -275,6 +291,28 @@ export class NotebookState {
   }
 
   /**
+   * Changes an RFM, CLV, tiers or cohort cell and re-runs it unless only its name, look or report
+   * settings changed.
+   * @param id the cell
+   * @param patch fields to set (undefined deletes)
+   */
+  setValueCell<C extends RfmCell | ClvCell | TiersCell | CohortCell>(id: string, patch: Partial<Omit<C, 'id' | 'kind'>>): void {
+    const state = this.get(id);
+    const kind = state?.cell.kind;
+    if (!state || (kind !== 'rfm' && kind !== 'clv' && kind !== 'tiers' && kind !== 'cohort')) return;
+    const before = JSON.stringify($state.snapshot(state.cell));
+    const copy = $state.snapshot(patch) as Record<string, unknown>;
+    for (const [k, v] of Object.entries(copy)) {
+      if (v === undefined) delete (state.cell as unknown as Record<string, unknown>)[k];
+      else (state.cell as unknown as Record<string, unknown>)[k] = v;
+    }
+    if (JSON.stringify($state.snapshot(state.cell)) === before) return;
+    this.host.changed();
+    const quiet = ['name', 'collapsed', 'kpis', 'profileColumns', 'compareWith'];
+    if (Object.keys(copy).some((k) => !quiet.includes(k))) this.request([id]);
+  }
+
+  /**
    * Changes how a segment or cluster cell is reported (KPIs, profile columns, the earlier
    * membership to compare with); the report updates, the cell does not re-run.
    * @param id the cell
@@ -284,6 +322,8 @@ export class NotebookState {
     const kind = this.get(id)?.cell.kind;
     if (kind === 'segment') this.setSegment(id, patch);
     else if (kind === 'cluster') this.setCluster(id, patch);
+    else if (kind === 'rfm') this.setValueCell<RfmCell>(id, patch);
+    else if (kind === 'tiers') this.setValueCell<TiersCell>(id, patch);
   }
 
   /**
@@ -327,6 +367,17 @@ export class NotebookState {
   async clusterKSelection(id: string, kMin: number, kMax: number): Promise<KSelection> {
     const cell = this.#clusterCell(id);
     return this.host.queue.run((c) => c.call((api) => api.clusterKSelection(cell, kMin, kMax)));
+  }
+
+  /**
+   * A CLV cell's fit: parameters, log-likelihoods, convergence, warnings and the holdout check.
+   * @param id cell id
+   */
+  async clvDetails(id: string): Promise<ClvFit> {
+    const cell = this.get(id)?.cell;
+    if (cell?.kind !== 'clv') throw new Error(`Cell "${id}" is not a CLV cell.`);
+    const snapshot = $state.snapshot(cell) as ClvCell;
+    return this.host.queue.run((c) => c.call((api) => api.clvDetails(snapshot)));
   }
 
   #clusterCell(id: string): ClusterCell {
@@ -595,8 +646,8 @@ export class NotebookState {
     try {
       const grid = cell.kind !== 'chart';
       const limit = grid ? GRID_ROW_CAP : CHART_ROW_CAP;
-      const date = this.settings.referenceDate;
-      const { run, bytes } = await this.host.queue.run((c) => c.call((api) => api.runCell(cell, input, limit, date)), ticket);
+      const settings = { referenceDate: this.settings.referenceDate, locale: this.settings.locale };
+      const { run, bytes } = await this.host.queue.run((c) => c.call((api) => api.runCell(cell, input, limit, settings)), ticket);
       if (run.status === 'ok') {
         if (grid) {
           state.result = { bytes, total: run.rows ?? 0 };
@@ -709,6 +760,53 @@ export class NotebookState {
     const key = table ? (keyColumn(table.columns)?.name ?? '') : '';
     const features = table ? numeric(table, key).map(featureFor) : [];
     return { id, kind: 'cluster', table: table?.name ?? '', key, features, k: 4 };
+  }
+
+  /**
+   * A value cell over the guessed transactions table (`guessTransactions`), named so later cells
+   * can read it; a tiers cell over the last RFM or CLV result above, by margin when there is one,
+   * with predicted CLV as the growth potential.
+   */
+  #newValueCell(id: string, kind: 'rfm' | 'clv' | 'cohort' | 'tiers', afterId?: string): RfmCell | ClvCell | CohortCell | TiersCell {
+    const name = this.#freeName(kind === 'cohort' ? 'kohorten' : kind);
+    if (kind === 'tiers') {
+      const above = this.cells.slice(0, afterId ? this.cells.findIndex((c) => c.cell.id === afterId) + 1 : this.cells.length);
+      const source = above.map((c) => c.cell).findLast((c): c is RfmCell | ClvCell => (c.kind === 'rfm' || c.kind === 'clv') && !!c.name);
+      const cell: TiersCell = { id, kind, name, table: source?.name ?? '', key: source?.key ?? '', value: '' };
+      if (source?.kind === 'clv') {
+        cell.value = 'historical_value';
+        cell.potential = { column: 'predicted_clv', above: 0 };
+      } else if (source) cell.value = source.margin ? 'margin' : 'revenue';
+      return cell;
+    }
+    const found = guessTransactions(this.host.tables()) ?? { table: '', key: '', date: '', amount: '' };
+    if (kind === 'cohort') return { id, kind, name, table: found.table, key: found.key, date: found.date, amount: found.amount || undefined };
+    if (kind === 'rfm') {
+      const segments = defaultRfmSegments(this.settings.locale ?? 'en').map((s) => ({ name: s.name, r: [...s.r] as [number, number], f: [...s.f] as [number, number] }));
+      return { id, kind, name, ...found, monetary: 'sum', segments };
+    }
+    return { id, kind, name, ...found, valueBy: found.margin ? 'margin' : 'revenue', calibrationEnd: '', unit: 'week', horizon: 12, period: 'month', discountRate: 0.1 };
+  }
+
+  /**
+   * Sets a new CLV cell's periods from its data, then runs it: calibration up to two thirds of the
+   * way from the first to the last purchase day, holdout from there to the last day.
+   */
+  async #fillClvPeriods(cell: ClvCell): Promise<void> {
+    const day = sql`CAST(${ident(cell.date)} AS DATE)`;
+    const query = sql`SELECT CAST(min(${day}) + CAST(round((max(${day}) - min(${day})) * 2 / 3) AS INTEGER) AS VARCHAR) AS calibration, CAST(max(${day}) AS VARCHAR) AS last FROM ${ident(cell.table)}`;
+    const [row] = await this.rows<{ calibration: string | null; last: string | null }>(String(query)).catch(() => []);
+    if (row?.calibration && row.last && row.last > row.calibration) this.setValueCell<ClvCell>(cell.id, { calibrationEnd: row.calibration, holdoutEnd: row.last });
+    else this.request([cell.id]);
+  }
+
+  /** `base`, or `base_2`, `base_3` … : a result name no table or cell has yet. */
+  #freeName(base: string): string {
+    const taken = new Set([...this.host.tables().map((t) => t.name.toLowerCase()), ...this.cells.map((c) => (c.cell.kind === 'markdown' ? '' : (c.cell.name ?? '').toLowerCase()))]);
+    for (let n = 1; ; n++) {
+      const name = n === 1 ? base : `${base}_${n}`;
+      if (!taken.has(name)) return name;
+    }
   }
 
   #newId(kind: NewCellKind): string {
