@@ -4,7 +4,8 @@
  * - firmen.csv (1,500 B2B accounts in DE/AT/CH, won or prospect), aktivitaeten.csv (20,000
  *   marketing and sales events of those accounts in 2024–2025);
  * - umfrage.csv (a needs survey of 800 of the B2C customers, Likert answers 1–5);
- * - segments.notebook.json (segment cells of every segment and rule type over all five files).
+ * - segments.notebook.json (segment cells of every segment and rule type over all five files);
+ * - value.notebook.json (customer value over the orders: RFM, CLV, profitability tiers, cohorts).
  * The CSVs look like a German shop- or CRM-system export: `;`, Windows-1252, CRLF, decimal commas
  * with `.` thousands, `dd.mm.yyyy` dates. Every person and company is made up (common first and
  * last names, `example.*` mail, company names from invented syllables).
@@ -38,6 +39,7 @@ import {
 } from '../src/lib/notebook/model';
 import { serializeNotebook } from '../src/lib/notebook/serialize';
 import { readNotebook } from '../src/lib/notebook/validate';
+import { defaultRfmSegments } from '../src/lib/sql/rfm';
 
 const OUT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../static/samples');
 const CUSTOMERS = 2000;
@@ -713,6 +715,91 @@ const ROI: Kpi = { label: 'ROI der Servicekosten', kind: 'roi', column: 'marge',
 const INDUSTRY = ['Maschinenbau', 'Herstellung von Metallerzeugnissen', 'Herstellung von chemischen Erzeugnissen', 'Energieversorgung'];
 
 /** The segment sample: every segment type and rule type of segment cells, B2C and B2B. */
+/** Customer value over the B2C orders: RFM, CLV (BG/NBD + Gamma-Gamma), tiers by margin, cohorts. */
+function valueNotebook(): Notebook {
+  const orders = { table: 'bestellungen', key: 'Kundennummer', date: 'Bestelldatum', amount: 'Betrag', orderId: 'Bestellnummer', margin: 'Marge' };
+  return readNotebook(
+    serializeNotebook({
+      format: NOTEBOOK_FORMAT,
+      version: NOTEBOOK_VERSION,
+      title: 'Beispiel: Kundenwert (RFM, CLV, Profitabilität, Kohorten)',
+      settings: { locale: 'de', referenceDate: '2025-12-31' },
+      sources: [germanCsv('kunden', 'kunden.csv', ['PLZ']), germanCsv('bestellungen', 'bestellungen.csv')],
+      cells: [
+        {
+          id: 'intro',
+          kind: 'markdown',
+          text:
+            '# Kundenwert\n\nWer bringt heute den meisten Wert, wer morgen? Vier Sichten auf dieselben 15.000 Bestellungen: ' +
+            '**RFM** (wie kürzlich, wie oft, wie viel), **CLV** (erwarteter künftiger Wert nach BG/NBD und Gamma-Gamma), ' +
+            '**Profitabilitätsstufen** (zuerst profitabel oder nicht, dann nach Segment) und **Kohorten** (Bindung nach Erstkaufmonat).'
+        },
+        {
+          id: 'rfm',
+          kind: 'rfm',
+          name: 'rfm',
+          ...orders,
+          monetary: 'sum',
+          segments: defaultRfmSegments('de').map((s) => ({ name: s.name, r: [...s.r] as [number, number], f: [...s.f] as [number, number] })),
+          kpis: [{ label: 'Ø Marge', kind: 'mean', column: 'margin' }]
+        },
+        {
+          id: 'clv_intro',
+          kind: 'markdown',
+          text:
+            '## CLV\n\nBG/NBD schätzt aus Anzahl und Zeitpunkt der Wiederholungskäufe bis Ende Juni 2025, wie viele Käufe ' +
+            'jede Kundin künftig tätigt und wie wahrscheinlich sie noch aktiv ist; Gamma-Gamma schätzt den Betrag je Kauf. ' +
+            'Das zweite Halbjahr 2025 dient als Prüfzeitraum: vorhergesagte gegen tatsächliche Käufe.'
+        },
+        {
+          id: 'clv',
+          kind: 'clv',
+          name: 'clv',
+          ...orders,
+          valueBy: 'margin',
+          calibrationEnd: '2025-06-30',
+          holdoutEnd: '2025-12-31',
+          unit: 'week',
+          horizon: 12,
+          period: 'month',
+          discountRate: 0.1
+        },
+        {
+          id: 'kosten',
+          kind: 'sql',
+          name: 'kundenwert',
+          sql: [
+            '-- Kosten je Kunde (angenommen): 30 € Abwicklung je Bestellung, Retouren und Zahlung eingeschlossen',
+            'SELECT c.*, 30.0 * o.bestellungen AS servicekosten',
+            'FROM clv c',
+            'JOIN (SELECT "Kundennummer", count(*) AS bestellungen FROM bestellungen',
+            "      WHERE \"Bestelldatum\" <= DATE '2025-06-30' GROUP BY ALL) o USING (\"Kundennummer\")"
+          ].join('\n')
+        },
+        {
+          id: 'stufen_intro',
+          kind: 'markdown',
+          text:
+            '## Profitabilitätsstufen\n\nErst trennen: Wer bringt nach Servicekosten Marge, wer nicht? Unter den Unprofitablen ' +
+            'zeigen die mit hohem vorhergesagtem CLV Wachstumspotenzial. Die Profitablen werden nach ihrem RFM-Segment unterteilt.'
+        },
+        {
+          id: 'stufen',
+          kind: 'tiers',
+          name: 'stufen',
+          table: 'kundenwert',
+          key: 'Kundennummer',
+          value: 'historical_value',
+          cost: 'servicekosten',
+          potential: { column: 'predicted_clv', above: 100 },
+          subdivide: 'rfm'
+        },
+        { id: 'kohorten', kind: 'cohort', name: 'kohorten', table: 'bestellungen', key: 'Kundennummer', date: 'Bestelldatum', amount: 'Betrag' }
+      ]
+    })
+  );
+}
+
 function segmentsNotebook(): Notebook {
   return readNotebook(
     serializeNotebook({
@@ -1063,7 +1150,8 @@ export function makeSamples(): Map<string, Uint8Array | string> {
     ],
     ['aktivitaeten.csv', csv(['Firmennummer', 'Datum', 'Typ', 'Kanal', 'Gerät', 'Browser', 'Betrag'], activities)],
     ['umfrage.csv', csv(['Kundennummer', ...NEEDS, 'Familienstand', 'Interessen'], survey)],
-    ['segments.notebook.json', serializeNotebook(segmentsNotebook())]
+    ['segments.notebook.json', serializeNotebook(segmentsNotebook())],
+    ['value.notebook.json', serializeNotebook(valueNotebook())]
   ]);
 }
 
