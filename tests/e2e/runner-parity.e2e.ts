@@ -21,7 +21,8 @@ const SAMPLES: Sample[] = [
     query: '?open=samples/segments.notebook.json',
     tables: { kunden: 2000, bestellungen: 15000, umfrage: 800, firmen: 1500, aktivitaeten: 20000 },
     minCells: 14
-  }
+  },
+  { file: 'value.notebook.json', query: '?open=samples/value.notebook.json', tables: { kunden: 2000, bestellungen: 15000 }, minCells: 5 }
 ];
 
 /** Downloads a cell's CSV through its own button (chart cells show no grid; segment cells show their members). */

@@ -22,7 +22,8 @@ describe('makeSamples', () => {
       'kunden.csv',
       'retail.notebook.json',
       'segments.notebook.json',
-      'umfrage.csv'
+      'umfrage.csv',
+      'value.notebook.json'
     ]);
     for (const [name, content] of built) {
       const bytes = typeof content === 'string' ? new TextEncoder().encode(content) : content;
