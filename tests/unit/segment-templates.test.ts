@@ -7,6 +7,8 @@ import {
   columnKind,
   conditionOps,
   guessColumns,
+  guessKey,
+  isKeyName,
   needsTemplate,
   postcodeTemplate,
   recencyTemplate,
@@ -92,6 +94,15 @@ describe('segment templates', () => {
 
   it('makes overlapping needs segments from agreement (4–5)', async () => {
     expect(await segmentsOf(needsTemplate(['preis', 'bio']))).toEqual({ 1: ['preis'], 2: ['preis', 'bio'], 3: ['bio'] });
+  });
+});
+
+describe('guessKey', () => {
+  it('takes the first column named like a key, in German and English, snake and camel case', () => {
+    for (const name of ['Kundennummer', 'customer_id', 'ID', 'Konto-Nr', 'InvoiceNo', 'CustomerID', 'accountKey', 'Kunden Nr']) expect(isKeyName(name), name).toBe(true);
+    for (const name of ['Umsatz', 'Nordrhein', 'video', 'Notiz', 'Kanal', 'Idee']) expect(isKeyName(name), name).toBe(false);
+    expect(guessKey([{ name: 'Firma' }, { name: 'Firmennummer' }, { name: 'Auftragsnummer' }])?.name).toBe('Firmennummer');
+    expect(guessKey([{ name: 'a' }, { name: 'b' }])?.name).toBe('a');
   });
 });
 

@@ -21,6 +21,19 @@ export function columnKind(type: string): ColumnKind {
   return 'text';
 }
 
+/** Column names that look like an entity key (`Kundennummer`, `customer_id`, `ID`, `Konto-Nr`, `InvoiceNo`). */
+export function isKeyName(name: string): boolean {
+  return /(^|[^a-z])(id|key|nr|nummer|number|no)([^a-z]|$)|nummer$|_id$|id$/i.test(name) || /[a-z](Id|ID|No|Nr|Key|Number)$/.test(name);
+}
+
+/**
+ * The column most likely to be a table's key: the first named like one, else the first column.
+ * @param columns the table's columns
+ */
+export function guessKey<C extends { name: string }>(columns: readonly C[]): C | undefined {
+  return columns.find((c) => isKeyName(c.name)) ?? columns[0];
+}
+
 const OPS: Record<ColumnKind, readonly ConditionOp[]> = {
   text: ['eq', 'neq', 'in', 'not_in', 'contains', 'starts_with', 'empty', 'not_empty'],
   number: ['eq', 'neq', 'in', 'not_in', 'between', 'lt', 'lte', 'gt', 'gte', 'top_pct', 'bottom_pct', 'empty', 'not_empty'],

@@ -4,7 +4,7 @@
  * column names (German and English) and types, so a new RFM, CLV or cohort cell runs at once. Pure.
  */
 import type { Transactions } from '../notebook/model';
-import { columnKind } from './segment-templates';
+import { columnKind, isKeyName } from './segment-templates';
 
 /** A table as the guess reads it. */
 export interface TableShape {
@@ -14,9 +14,6 @@ export interface TableShape {
 }
 
 const CUSTOMER = /kunde|customer|client|account|konto|firma|company|member|user|käufer|buyer/i;
-const ID = /(^|[^a-z])(id|key|nr|nummer|number|no)([^a-z]|$)|nummer$|_id$|id$/i;
-/** `InvoiceNo`, `customerKey`: a camel-case id suffix. */
-const CAMEL_ID = /[a-z](Id|ID|No|Nr|Key|Number)$/;
 const ORDER = /bestell|order|invoice|rechnung|beleg|transakt|transact|receipt|auftrag/i;
 const MARGIN = /marge|margin|deckungsbeitrag|profit|gewinn|rohertrag/i;
 const AMOUNT = /betrag|umsatz|amount|revenue|sales|wert|value|price|preis|total|summe|spend/i;
@@ -41,7 +38,7 @@ export function guessTransactions(tables: readonly TableShape[]): Transactions |
 
 function transactionsOf(table: TableShape): Transactions | null {
   const kind = (c: { type: string }) => columnKind(c.type);
-  const isId = (c: { name: string }) => ID.test(c.name) || CAMEL_ID.test(c.name);
+  const isId = (c: { name: string }) => isKeyName(c.name);
   const ids = table.columns.filter((c) => isId(c) && (kind(c) === 'text' || kind(c) === 'number'));
   const key = ids.find((c) => CUSTOMER.test(c.name)) ?? ids.find((c) => !ORDER.test(c.name));
   const dates = table.columns.filter((c) => kind(c) === 'date');

@@ -23,6 +23,7 @@ import {
 } from '../../notebook/model';
 import { ident, lit, sql } from '../../sql/quote';
 import { defaultRfmSegments } from '../../sql/rfm';
+import { guessKey } from '../../sql/segment-templates';
 import { guessTransactions } from '../../sql/value-templates';
 import { featureFor, isQuantity } from '../cluster/features';
 import { describeError } from '../describe-error';
@@ -737,7 +738,7 @@ export class NotebookState {
   /** A segmentation over the first table, keyed by its first key-like column, with one segment for everyone. */
   #newSegment(id: string): SegmentCell {
     const table = this.host.tables()[0];
-    const key = table ? keyColumn(table.columns) : undefined;
+    const key = table ? guessKey(table.columns) : undefined;
     return {
       id,
       kind: 'segment',
@@ -756,8 +757,8 @@ export class NotebookState {
     const tables = this.host.tables();
     const numeric = (t: (typeof tables)[number], key: string) =>
       t.columns.filter((c) => c.name !== key && isQuantity(c));
-    const table = tables.find((t) => numeric(t, keyColumn(t.columns)?.name ?? '').length) ?? tables[0];
-    const key = table ? (keyColumn(table.columns)?.name ?? '') : '';
+    const table = tables.find((t) => numeric(t, guessKey(t.columns)?.name ?? '').length) ?? tables[0];
+    const key = table ? (guessKey(table.columns)?.name ?? '') : '';
     const features = table ? numeric(table, key).map(featureFor) : [];
     return { id, kind: 'cluster', table: table?.name ?? '', key, features, k: 4 };
   }
@@ -828,7 +829,3 @@ export class NotebookState {
   }
 }
 
-/** The first key-like column (`Kundennummer`, `customer_id`), else the first column. */
-function keyColumn<C extends { name: string }>(columns: readonly C[]): C | undefined {
-  return columns.find((c) => /(^|[^a-z])(id|key|nr|nummer|number|no)([^a-z]|$)|nummer$|_id$|id$/i.test(c.name)) ?? columns[0];
-}
