@@ -73,6 +73,27 @@ export async function loadFiles(page: Page, files: string[]): Promise<void> {
 }
 
 /**
+ * Saves a screenshot of one element, scrolled into view, for a person to look at
+ * (tests/e2e/.artifacts/<name>.png).
+ * @param target the element
+ * @param name file stem
+ */
+export async function shotOf(target: Locator, name: string): Promise<void> {
+  await target.scrollIntoViewIfNeeded();
+  await target.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
+}
+
+/**
+ * Waits until the notebook is idle again (or stopped at an error) and `cell` ran fine.
+ * @param page the page
+ * @param cell the cell's element
+ */
+export async function settled(page: Page, cell: Locator): Promise<void> {
+  await expect(page.locator('[data-testid=notebook]')).toHaveAttribute('data-run-state', /idle|error/, { timeout: 60_000 });
+  await expect(cell).toHaveAttribute('data-status', 'ok', { timeout: 60_000 });
+}
+
+/**
  * Saves a screenshot of the window for a person to look at (tests/e2e/.artifacts/<name>.png).
  * @param page the page
  * @param name file stem

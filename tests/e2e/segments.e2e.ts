@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { addSqlCell, ARTIFACTS, expect, gridRows, loadFiles, openApp, readGrid, test } from './fixtures';
+import { addSqlCell, expect, gridRows, loadFiles, openApp, readGrid, shotOf, test } from './fixtures';
 
 const SURVEY = path.resolve('static/samples/umfrage.csv');
 
@@ -15,12 +15,6 @@ async function download(page: Page, click: () => Promise<void>): Promise<Buffer>
 
 /** The first number in a grid cell's text (`1.234` in German notation). */
 const count = (text: string) => Number(text.replace(/\./g, ''));
-
-/** Screenshot of one element (scrolled into view) for a person to look at. */
-async function shotOf(target: Locator, name: string): Promise<void> {
-  await target.scrollIntoViewIfNeeded();
-  await target.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
-}
 
 async function openSample(page: Page): Promise<void> {
   await openApp(page, '?sample=1');

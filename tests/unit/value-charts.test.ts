@@ -141,6 +141,8 @@ describe('lorenzSpec', () => {
       const percent = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 });
       expect(svg).toContain(`>${percent.format(0.2)} → ${percent.format(top.value_share!)}<`);
       expect(svg).toContain(`>${VALUE_CHART_LABELS[locale].valueShare}<`);
+      // The marked point and its label are named for screen readers (axe svg-img-alt).
+      expect(svg).toContain(`aria-label="${percent.format(0.2)} → ${percent.format(top.value_share!)}"`);
     }
   });
 

@@ -319,8 +319,8 @@ export function lorenzSpec(options: ValueChartOptions & { highlight?: LorenzHigh
     const text = `${percent.format(h.customerShare)} → ${percent.format(h.valueShare)}`;
     const at = { x: { datum: h.customerShare, type: 'quantitative' }, y: { datum: h.valueShare, type: 'quantitative' } };
     layer.push(
-      { transform: ONCE, mark: { type: 'point', filled: true, size: 70, color: COLOR.mark, tooltip: true }, encoding: { ...at, tooltip: { value: text } } },
-      { transform: ONCE, mark: { type: 'text', align: 'left', dx: 8, dy: 10, fontSize: 12, color: COLOR.mark }, encoding: { ...at, text: { value: text } } }
+      { transform: ONCE, mark: { type: 'point', filled: true, size: 70, color: COLOR.mark, tooltip: true }, encoding: { ...at, tooltip: { value: text }, description: { value: text } } },
+      { transform: ONCE, mark: { type: 'text', align: 'left', dx: 8, dy: 10, fontSize: 12, color: COLOR.mark }, encoding: { ...at, text: { value: text }, description: { value: text } } }
     );
   }
   return frame(options, { ...FIT, height: 300, layer });

@@ -140,14 +140,24 @@ async function fitCell(engine: Engine, cell: ClvCell): Promise<ClvFit> {
 }
 
 /**
+ * Decimals the view keeps of each model column. The fit's last digits depend on the JavaScript
+ * engine's floating-point functions (the browser's and Node's differ around 1e-13), and no estimate
+ * is that precise: purchases and probabilities keep 6 decimals, money keeps cents.
+ */
+const CLV_DECIMALS: Record<string, number> = { p_alive: 6, expected_purchases: 6, expected_spend: 2, predicted_clv: 2, expected_holdout_purchases: 6 };
+
+/**
  * The view of a CLV cell: fits BG/NBD and Gamma-Gamma on the calibration period and writes one row
- * per customer (see `fitClv`), then reads that table.
+ * per customer (see `fitClv`), then reads that table with the model columns rounded
+ * (`CLV_DECIMALS`).
  * @param engine the engine holding the transactions table
  * @param cell the CLV cell
  */
 export async function clvCellQuery(engine: Engine, cell: ClvCell): Promise<SqlFragment> {
   await fitCell(engine, cell);
-  return sql`SELECT * FROM ${ident(`${CLV_RESULT_PREFIX}${cell.id}`)}`;
+  const columns = Object.entries(CLV_DECIMALS).filter(([c]) => cell.holdoutEnd !== undefined || c !== 'expected_holdout_purchases');
+  const rounded = join(columns.map(([c, digits]) => sql`round(${ident(c)}, ${digits}) AS ${ident(c)}`));
+  return sql`SELECT * REPLACE (${rounded}) FROM ${ident(`${CLV_RESULT_PREFIX}${cell.id}`)}`;
 }
 
 /**

@@ -184,7 +184,7 @@ export class Workspace {
    */
   setLocale(locale: 'de' | 'en'): void {
     this.fmt = new Formatter(locale === 'de' ? 'de-DE' : 'en-US');
-    this.notebook.settings.locale = locale;
+    this.notebook.localeChanged(locale);
     this.#changed();
   }
 

@@ -450,6 +450,18 @@ export class NotebookState {
   }
 
   /**
+   * Sets the notebook's language and re-runs the cells whose results carry words in it (the tier
+   * names of tiers cells), with their readers.
+   * @param locale the new language
+   */
+  localeChanged(locale: 'de' | 'en'): void {
+    if (this.settings.locale === locale) return;
+    this.settings.locale = locale;
+    const worded = this.cells.filter((c) => c.cell.kind === 'tiers' && c.run).map((c) => c.cell.id);
+    if (worded.length) this.request(worded);
+  }
+
+  /**
    * Sets the notebook's reference date (`YYYY-MM-DD`, or empty to clear) and re-runs everything,
    * since rules and SQL may be relative to it.
    * @param date the new date
