@@ -165,3 +165,17 @@ SELECT round(1e6 * ((SELECT coalesce(sum(v), 0) FROM o WHERE i <= floor(m.m))
     await noSeriousViolations(page, '[data-cell-kind=tiers]');
   });
 });
+
+test('opens the customer value example from the sidebar and runs every cell', async ({ page }) => {
+  test.setTimeout(180_000);
+  await openApp(page);
+  await page.click('[data-testid=load-value-sample]');
+  const cells = page.locator('[data-cell-id]');
+  await expect(page.locator('[data-cell-id=kohorten]')).toHaveAttribute('data-status', 'ok', { timeout: 120_000 });
+  await expect(page.locator('[data-testid=notebook]')).toHaveAttribute('data-run-state', 'idle', { timeout: 120_000 });
+  const statuses = await cells.evaluateAll((els) => els.filter((e) => e.getAttribute('data-cell-kind') !== 'markdown').map((e) => `${e.getAttribute('data-cell-id')}:${e.getAttribute('data-status')}`));
+  expect(statuses).toEqual(['rfm:ok', 'clv:ok', 'kosten:ok', 'stufen:ok', 'kohorten:ok']);
+  // The tiers read the CLV result through the cost cell: every calibrated customer has a tier.
+  await expect(page.locator('[data-cell-id=stufen]')).toHaveAttribute('data-rows', await page.locator('[data-cell-id=clv]').getAttribute('data-rows') ?? '');
+  await shotOf(page.locator('[data-cell-id=stufen]'), 'value-sample-tiers');
+});

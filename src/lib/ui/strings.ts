@@ -24,6 +24,7 @@ export const t = {
     dropAnywhere: 'Drop files to load them',
     sample: 'Load sample data',
     segmentsSample: 'Segmentation example (B2C and B2B)',
+    valueSample: 'Customer value example',
   },
   load: {
     heading: 'Files being loaded',
@@ -738,6 +739,7 @@ export const t = {
     noSegmentations: (key: string) => `No result above has ${key} and segment columns (an RFM, segment or cluster cell keyed by ${key}).`,
     tabs: { tiers: 'Tiers', members: 'Members', profile: 'Profile', compare: 'Compare', changes: 'Changes', sample: 'Sample', export: 'Export' } as Record<string, string>,
     tier: 'Tier',
+    customers: 'Customers',
     customerShare: 'Share of customers',
     sum: (what: string) => `Sum of ${what}`,
     valueShare: 'Share of value',
