@@ -1,15 +1,15 @@
 /**
  * The Cluster cell's steps on DuckDB-WASM (Node build), and SQL Lloyd against the typed-array kernel.
  *
- *   npx tsx bench/cluster.ts [--n 1000000] [--k 6] [--runs 3] [--values-runs 1]
+ *   npx tsx bench/cluster.ts [--n 1000000] [--k 6] [--runs 3]
  *
  * Builds a seeded table of n customers × 8 numeric features around 6 planted clusters (4 log-normal
  * "spend" columns prepared with log1p_z, 4 normal columns with z), then prints the median of `runs`
  * wall times for: prepare (statistics query, prepared query as Arrow IPC, copy into a Float64Array),
  * the typed-array fit (fitKmeans, 10 k-means++ restarts), one typed-array Lloyd run and the SQL Lloyd
  * run (kmeansSql) from the same k-means++ centres, silhouette on a 10,000-row sample, and writeLabels
- * (Arrow insert; the VALUES fallback `values-runs` times, 0 to skip). Both Lloyd runs print their
- * inertia and iterations, so a mismatch shows.
+ * (`Db.createTable`; native DuckDB's is measured in bench/insert-native.ts). Both Lloyd runs print
+ * their inertia and iterations, so a mismatch shows.
  */
 import { parseArgs } from 'node:util';
 import { makeVector, Table, tableToIPC } from 'apache-arrow';
@@ -72,14 +72,12 @@ async function main(): Promise<void> {
     options: {
       n: { type: 'string', default: '1000000' },
       k: { type: 'string', default: '6' },
-      runs: { type: 'string', default: '3' },
-      'values-runs': { type: 'string', default: '1' }
+      runs: { type: 'string', default: '3' }
     }
   });
   const n = Number(values.n);
   const k = Number(values.k);
   const runs = Number(values.runs);
-  const valuesRuns = Number(values['values-runs']);
 
   const db = await openNodeWasmDb();
   const engine = new Engine(db, 2 * 1024 ** 3);
@@ -113,15 +111,7 @@ async function main(): Promise<void> {
   rows.push([`silhouette, ${SAMPLE} sample`, sil.seconds, sil.result.toFixed(4)]);
 
   const arrow = await timed(runs, () => writeLabels(engine, 'labels', prepared.keys, fit.result.labels, 'id'));
-  rows.push(['writeLabels (Arrow insert)', arrow.seconds, '']);
-  if (valuesRuns > 0) {
-    const noArrow = new Proxy(db, {
-      get: (target, prop) => (prop === 'insertArrow' ? undefined : Reflect.get(target, prop, target)?.bind?.(target) ?? Reflect.get(target, prop, target))
-    });
-    const fallback = new Engine(noArrow, engine.memoryLimitBytes);
-    const valuesTime = await timed(valuesRuns, () => writeLabels(fallback, 'labels values', prepared.keys, fit.result.labels, 'id'));
-    rows.push([`writeLabels (VALUES batches, median of ${valuesRuns})`, valuesTime.seconds, '']);
-  }
+  rows.push(['writeLabels (Db.createTable: Arrow insert)', arrow.seconds, '']);
   const [{ same }] = await engine.db.rows<{ same: number }>(
     String(sql`SELECT count(*) AS same FROM ${ident('labels')} JOIN customers USING (id)`)
   );

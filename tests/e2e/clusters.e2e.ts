@@ -1,22 +1,12 @@
 import AxeBuilder from '@axe-core/playwright';
-import type { Locator, Page } from '@playwright/test';
+import type { Locator } from '@playwright/test';
 import path from 'node:path';
-import { ARTIFACTS, expect, loadFiles, openApp, readGrid, test } from './fixtures';
+import { expect, loadFiles, openApp, readGrid, settled, shotOf, test } from './fixtures';
 
 const FIRMS = path.resolve('static/samples/firmen.csv');
 const FIRM_ROWS = 1500;
-
-/** Screenshot of one element (scrolled into view) for a person to look at. */
-async function shotOf(target: Locator, name: string): Promise<void> {
-  await target.scrollIntoViewIfNeeded();
-  await target.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
-}
-
-/** Waits until the cell re-ran after an edit and is done. */
-async function settled(page: Page, cell: Locator): Promise<void> {
-  await expect(page.locator('[data-testid=notebook]')).toHaveAttribute('data-run-state', /idle|error/, { timeout: 60_000 });
-  await expect(cell).toHaveAttribute('data-status', 'ok', { timeout: 60_000 });
-}
+const SURVEY = path.resolve('static/samples/umfrage.csv');
+const SURVEY_ROWS = 800;
 
 /** The sizes the Clusters tab shows, once there are `k` cards. */
 async function cardSizes(cell: Locator, k: number): Promise<number[]> {
@@ -109,6 +99,8 @@ test.describe('cluster cells', () => {
     const k = Number(await cell.locator('[data-testid=k-why]').getAttribute('data-k'));
     expect([2, 3]).toContain(k);
     await shotOf(cell.locator('[data-testid=cluster-k-panel]'), 'cluster-k');
+    const kAxe = await new AxeBuilder({ page }).include('[data-testid=cluster-k-panel]').analyze();
+    expect(kAxe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
     await cell.locator('[data-testid=use-k]').click();
     await settled(page, cell);
     await expect(cell.locator('[data-testid=cluster-k]')).toHaveValue(String(k));
@@ -120,5 +112,61 @@ test.describe('cluster cells', () => {
     const axe = await new AxeBuilder({ page }).include('[data-cell-kind=cluster]').analyze();
     const serious = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
     expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+  });
+
+  test('k-modes finds needs-based segments in survey answers', async ({ page }) => {
+    test.setTimeout(180_000);
+    await openApp(page);
+    await loadFiles(page, [SURVEY]);
+    await expect(page.locator('li[data-table=umfrage]')).toHaveAttribute('data-rows', String(SURVEY_ROWS));
+
+    await page.click('[data-testid=add-cluster-cell]');
+    const cell = page.locator('[data-cell-kind=cluster]');
+    await settled(page, cell);
+    await expect(cell.locator('[data-testid=cluster-key]')).toHaveValue('Kundennummer');
+    await expect(cell.locator('[data-testid=cluster-feature]')).toHaveCount(5);
+
+    // Switch to k-modes: the Likert answers become categories, preparation and weights go away.
+    await cell.locator('[data-testid=cluster-algorithm]').selectOption('kmodes');
+    await settled(page, cell);
+    await expect(cell.locator('[data-testid=cluster-algorithm-hint]')).toContainText('k-modes');
+    await expect(cell.locator('[data-testid=feature-prep]')).toHaveCount(0);
+    await cell.locator('[data-testid=add-feature]').click();
+    await cell.locator('[data-testid=cluster-feature]').last().locator('[data-testid=feature-column]').selectOption('Familienstand');
+    await settled(page, cell);
+    await expect(cell.locator('[data-testid=cluster-feature][data-column=Familienstand] [data-testid=feature-missing]')).toContainText('category of its own');
+    const quality = cell.locator('[data-testid=cluster-quality]');
+    await expect(quality).toHaveAttribute('data-algorithm', 'kmodes');
+    await expect(quality).toContainText('matching dissimilarity');
+    await expect(cell).toHaveAttribute('data-rows', String(SURVEY_ROWS));
+    await shotOf(cell.locator('[data-testid=cluster-editor]'), 'kmodes-editor');
+
+    // Every respondent in one cluster; the modes table instead of centres, and why there is no map.
+    await cell.locator('[data-testid=cluster-tab-clusters]').click();
+    const sizes = await cardSizes(cell, 4);
+    expect(sizes.every((s) => s > 0)).toBe(true);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(SURVEY_ROWS);
+    await expect(cell.locator('[data-testid=cluster-description]')).toHaveCount(4);
+    await expect(cell.locator('[data-testid=mode-row]')).toHaveCount(4);
+    await expect(cell.locator('[data-testid=mode-cell]')).toHaveCount(4 * 6);
+    const shares = await cell.locator('[data-testid=mode-cell]').evaluateAll((tds) => tds.map((td) => Number(td.getAttribute('data-share'))));
+    expect(shares.every((x) => x > 0 && x <= 1)).toBe(true);
+    await expect(cell.locator('[data-testid=cluster-centres]')).toHaveCount(0);
+    await expect(cell.locator('[data-testid=cluster-no-map]')).toBeVisible();
+    await shotOf(cell.locator('[data-testid=cluster-card-list]'), 'kmodes-cards');
+    await shotOf(cell.locator('[data-testid=cluster-modes]'), 'kmodes-modes');
+    const axe = await new AxeBuilder({ page }).include('[data-cell-kind=cluster]').analyze();
+    const serious = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+
+    // The k selection plots the cost curve and the matching silhouette.
+    await cell.locator('[data-testid=cluster-tab-k]').click();
+    await cell.locator('[data-testid=k-min]').fill('2');
+    await cell.locator('[data-testid=k-max]').fill('5');
+    await cell.locator('[data-testid=compare-k]').click();
+    await expect(cell.locator('[data-testid=cluster-k-panel] [data-testid=chart-view]')).toHaveCount(1, { timeout: 60_000 });
+    await expect(cell.locator('[data-testid=k-why]')).toContainText(/cost curve|silhouette/);
+    await shotOf(cell.locator('[data-testid=cluster-k-panel]'), 'kmodes-k');
+
   });
 });

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fitKmeans } from '../../src/lib/analysis/kmeans';
+import { fitKmodes, matchingSilhouette } from '../../src/lib/analysis/kmodes';
 import { clusterDetails, clusterKSelection } from '../../src/lib/engine/cluster';
 import { runNotebook } from '../../src/lib/engine/run-notebook';
 import { segmentReports } from '../../src/lib/engine/segment-reports';
@@ -109,5 +110,88 @@ describe('cluster cell', () => {
     const profile = reports[0].text.split('\n').slice(1, -1).map((line) => line.split(',').slice(0, 2));
     const sizes = [1, 2, 3].map((c) => rows.filter((r) => r.cluster === c).length);
     expect(profile).toEqual([['Gastro', String(sizes[0])], ['Handel', String(sizes[1])], ['Cluster 3', String(sizes[2])], ['', '440']]);
+  });
+
+  describe('with k-modes', () => {
+    const ANSWERS = ['Preis wichtig', 'Nachhaltigkeit wichtig', 'Schnelle Lieferung wichtig', 'Beratung wichtig', 'Qualität wichtig', 'Familienstand'];
+    const survey: ClusterCell = {
+      id: 'needs',
+      kind: 'cluster',
+      name: 'needs',
+      table: 'umfrage',
+      key: 'Kundennummer',
+      features: ANSWERS.map((column) => ({ column, prep: 'z' as const })),
+      k: 4,
+      algorithm: 'kmodes',
+      restarts: 5,
+      seed: 3
+    };
+    const surveyBook: Notebook = {
+      format: NOTEBOOK_FORMAT,
+      version: NOTEBOOK_VERSION,
+      title: 'Needs',
+      sources: [{ name: 'umfrage', path: path.resolve(__dirname, '../../static/samples/umfrage.csv') }],
+      cells: [survey]
+    };
+
+    it('round-trips the algorithm; validator and JSON Schema reject an unknown one', () => {
+      const schema = JSON.parse(readFileSync(path.resolve(__dirname, '../../static/notebook.schema.json'), 'utf8'));
+      const validateSchema = new Ajv2020({ allErrors: true }).compile(schema);
+      const text = serializeNotebook(surveyBook);
+      expect(text).toContain('"algorithm": "kmodes"');
+      const back = parseNotebook(text);
+      expect(back.ok && back.notebook.cells[0]).toMatchObject({ algorithm: 'kmodes' });
+      expect(back.ok && serializeNotebook(back.notebook)).toBe(text);
+      expect(validateSchema(JSON.parse(text))).toBe(true);
+      const bad = text.replace('"algorithm": "kmodes"', '"algorithm": "kmedoids"');
+      const parsed = parseNotebook(bad);
+      expect(parsed.ok ? [] : parsed.issues.map((i) => i.path)).toEqual(['cells[0].algorithm']);
+      expect(validateSchema(JSON.parse(bad))).toBe(false);
+    });
+
+    it('labels every respondent as fitKmodes does on the values coded by hand (text order, NULL last)', async () => {
+      const engine = await openTestEngine();
+      const run = await runNotebook(engine, surveyBook, { openSource: (s) => nodeFileSource(s.path) });
+      expect(run.cells.map((c) => `${c.id}:${c.status}${c.error ? ` ${c.error}` : ''}`)).toEqual(['needs:ok']);
+      const select = ANSWERS.map((c) => `CAST("${c}" AS VARCHAR) AS "${c}"`).join(', ');
+      const raw = await engine.db.rows<Record<string, string | null>>(`SELECT "Kundennummer", ${select} FROM umfrage ORDER BY "Kundennummer"`);
+      expect(raw).toHaveLength(800);
+      const d = ANSWERS.length;
+      const levels = ANSWERS.map((c) => {
+        const values = [...new Set(raw.map((r) => r[c]))];
+        const text = (values.filter((v) => v !== null) as string[]).sort();
+        return values.includes(null) ? [...text, null] : text;
+      });
+      expect(levels[5]).toContain(null);
+      const codes = new Int32Array(raw.length * d);
+      raw.forEach((r, i) => ANSWERS.forEach((c, j) => (codes[i * d + j] = levels[j].indexOf(r[c]))));
+      const fit = fitKmodes(codes, raw.length, d, 4, { restarts: 5, seed: 3 });
+
+      const rows = await engine.db.rows<{ Kundennummer: string; cluster: number; segment: string }>('SELECT "Kundennummer", cluster, segment FROM needs');
+      const byKey = new Map(rows.map((r) => [r.Kundennummer, r.cluster]));
+      expect(byKey.size).toBe(800);
+      raw.forEach((r, i) => expect(byKey.get(r.Kundennummer as string)).toBe(fit.labels[i] + 1));
+
+      const details = await clusterDetails(engine, survey);
+      expect(details).toMatchObject({ algorithm: 'kmodes', k: 4, inertia: fit.cost, map: null, dims: [] });
+      expect(details.silhouette).toBeCloseTo(matchingSilhouette(codes, raw.length, d, fit.labels, 4), 12);
+      expect(details.sizes).toEqual([0, 1, 2, 3].map((c) => fit.labels.filter((l) => l === c).length));
+      const modes = details.modes;
+      expect(modes?.features).toEqual(ANSWERS);
+      modes?.byCluster.forEach((byFeature, c) =>
+        byFeature.forEach((m, j) => {
+          const code = fit.modes[c * d + j];
+          expect(m.value).toBe(levels[j][code]);
+          const members = raw.filter((_, i) => fit.labels[i] === c);
+          expect(m.share).toBeCloseTo(members.filter((r) => r[ANSWERS[j]] === m.value).length / members.length, 12);
+          expect(m.baseShare).toBeCloseTo(raw.filter((r) => r[ANSWERS[j]] === m.value).length / raw.length, 12);
+        })
+      );
+      expect(details.missing.find((m) => m.column === 'Familienstand')?.count).toBe(raw.filter((r) => r.Familienstand === null).length);
+
+      const selection = await clusterKSelection(engine, survey, 2, 5);
+      expect(selection.points.find((p) => p.k === 4)?.inertia).toBe(fit.cost);
+      expect(selection.why).toMatch(/cost curve|silhouette/);
+    });
   });
 });

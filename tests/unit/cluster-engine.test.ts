@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { kmeansPlusPlus, fitKmeans } from '../../src/lib/analysis/kmeans';
 import { createRng, normal } from '../../src/lib/analysis/random';
 import { fitClusters, kmeansSql, kSelection, prepareFeatures, writeLabels, type PreparedFeatures } from '../../src/lib/engine/cluster';
+import { NativeDb } from '../../src/lib/engine/db-native';
 import { Engine } from '../../src/lib/engine/engine';
 import type { ClusterFeature } from '../../src/lib/sql/cluster-prepare';
 import { ident, lit, sql } from '../../src/lib/sql/quote';
@@ -33,12 +34,9 @@ async function createBlobs(engine: Engine, name: string, n: number, d: number, k
   await engine.db.exec(String(sql`CREATE TABLE ${ident(name)} AS SELECT * FROM (VALUES ${rows}) AS t(id, ${cols})`));
 }
 
-/** The same database behind an engine whose backend lacks `insertArrow`, as native DuckDB does. */
-function engineWithoutArrow(engine: Engine): Engine {
-  const db = new Proxy(engine.db, {
-    get: (target, prop) => (prop === 'insertArrow' ? undefined : Reflect.get(target, prop, target)?.bind?.(target) ?? Reflect.get(target, prop, target))
-  });
-  return new Engine(db, engine.memoryLimitBytes);
+/** An engine over native DuckDB (the runner's `--engine native`). */
+async function nativeEngine(): Promise<Engine> {
+  return new Engine(await NativeDb.open({ threads: 1 }), 2 * 1024 ** 3);
 }
 
 describe('prepareFeatures', () => {
@@ -139,44 +137,47 @@ describe('kmeansSql', () => {
 });
 
 describe('writeLabels', () => {
-  it('writes key and 1-based cluster through Arrow and through VALUES batches alike', async () => {
+  it('writes key and 1-based cluster alike on DuckDB-WASM and native DuckDB', async () => {
     const engine = await openTestEngine();
     await engine.db.exec(`CREATE TABLE people AS SELECT 'Kundin ' || (20 - range) || ' "ü"' AS "Kunden Nr", range::DOUBLE AS v FROM range(20)`);
     const prepared = await prepareFeatures(engine, 'people', 'Kunden Nr', [{ column: 'v', prep: 'z' }]);
     const fit = fitClusters(prepared, 2, { seed: 1 });
-    await writeLabels(engine, 'labels "arrow"', prepared.keys, fit.labels, prepared.keyColumn);
-    const withoutArrow = engineWithoutArrow(engine);
-    await writeLabels(withoutArrow, 'labels values', prepared.keys, fit.labels, prepared.keyColumn);
+    await writeLabels(engine, 'labels "wasm"', prepared.keys, fit.labels, prepared.keyColumn);
+    const native = await nativeEngine();
+    await writeLabels(native, 'labels native', prepared.keys, fit.labels, prepared.keyColumn);
     const expected = await engine.db.rows(
       `SELECT "Kunden Nr", CASE WHEN v < 10 THEN 'low' ELSE 'high' END AS half FROM people ORDER BY "Kunden Nr"`
     );
-    for (const table of ['labels "arrow"', 'labels values']) {
-      const types = await engine.db.rows<{ column_name: string; data_type: string }>(
+    for (const [db, table] of [[engine.db, 'labels "wasm"'], [native.db, 'labels native']] as const) {
+      const types = await db.rows<{ column_name: string; data_type: string }>(
         String(sql`SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ${lit(table)} ORDER BY ordinal_position`)
       );
       expect(types).toEqual([
         { column_name: 'Kunden Nr', data_type: 'VARCHAR' },
         { column_name: 'cluster', data_type: 'INTEGER' }
       ]);
-      const rows = await engine.db.rows<{ 'Kunden Nr': string; cluster: number }>(String(sql`SELECT * FROM ${ident(table)} ORDER BY "Kunden Nr"`));
+      const rows = await db.rows<{ 'Kunden Nr': string; cluster: number }>(String(sql`SELECT * FROM ${ident(table)} ORDER BY "Kunden Nr"`));
       expect(rows.map((r) => r['Kunden Nr'])).toEqual(expected.map((r) => r['Kunden Nr']));
       const clusterOf = (half: string) => new Set(rows.filter((_, i) => expected[i].half === half).map((r) => r.cluster));
       expect([...clusterOf('low')].length).toBe(1);
       expect([...clusterOf('high')].length).toBe(1);
       expect(new Set(rows.map((r) => r.cluster))).toEqual(new Set([1, 2]));
     }
+    await native.db.close();
   });
 
-  it('keeps a BIGINT key beyond 2^31 without Arrow', async () => {
+  it('keeps a BIGINT key beyond 2^31 on native DuckDB', async () => {
     const engine = await openTestEngine();
     await engine.db.exec(`CREATE TABLE big AS SELECT 3000000000 + range AS id, range::DOUBLE AS v FROM range(4)`);
     const prepared = await prepareFeatures(engine, 'big', 'id', [{ column: 'v', prep: 'none' }]);
-    await writeLabels(engineWithoutArrow(engine), 'big labels', prepared.keys, Int32Array.from([0, 0, 1, 1]), 'id');
-    expect(await engine.db.rows('SELECT id, cluster, typeof(id) AS t FROM "big labels" ORDER BY id')).toEqual([
+    const native = await nativeEngine();
+    await writeLabels(native, 'big labels', prepared.keys, Int32Array.from([0, 0, 1, 1]), 'id');
+    expect(await native.db.rows('SELECT id, cluster, typeof(id) AS t FROM "big labels" ORDER BY id')).toEqual([
       { id: 3000000000, cluster: 1, t: 'BIGINT' },
       { id: 3000000001, cluster: 1, t: 'BIGINT' },
       { id: 3000000002, cluster: 2, t: 'BIGINT' },
       { id: 3000000003, cluster: 2, t: 'BIGINT' }
     ]);
+    await native.db.close();
   });
 });

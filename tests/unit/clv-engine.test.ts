@@ -212,7 +212,7 @@ describe('fitClv(db, config, options)', () => {
     expect(nulls).toEqual({ clv: dropped, spend: dropped });
   });
 
-  it('writes the same table through INSERT … VALUES on native DuckDB, which has no Arrow insert', async () => {
+  it('writes the same table on native DuckDB (through its appender) as on DuckDB-WASM', async () => {
     const native = await NativeDb.open({ threads: 2 });
     try {
       expect((native as Db).insertArrow).toBeUndefined();

@@ -170,3 +170,68 @@ function refreshMode(freq: Int32Array, c: number, j: number, width: number, offs
   }
   modes[c * d + j] = bestCode;
 }
+
+/** Options of {@link matchingSilhouette}. */
+export interface MatchingSilhouetteOptions {
+  /** Score a seeded uniform sample of this many rows (without replacement) when there are more. */
+  sampleSize?: number;
+  /** Seed of the sample. Default 0. */
+  seed?: number;
+}
+
+/**
+ * Mean silhouette under the matching (Hamming) dissimilarity, the number of attributes on which two
+ * rows differ: what k-modes minimises, and scikit-learn's `silhouette_score(X, labels,
+ * metric='hamming')` (which divides by d; the silhouette does not change). On a sample, a and b are
+ * taken within the sample, as `silhouette_score(sample_size=…)` does. A row alone in its cluster
+ * scores 0.
+ * @param codes n × d category codes, row-major
+ * @param n rows
+ * @param d attributes
+ * @param labels cluster in [0, k) per row
+ * @param k number of clusters
+ * @param options sampleSize and seed
+ * @throws RangeError on a shape mismatch, a label outside [0, k), or fewer than 2 (or more than m − 1)
+ *   clusters among the m scored rows
+ */
+export function matchingSilhouette(codes: Int32Array, n: number, d: number, labels: Int32Array, k: number, options: MatchingSilhouetteOptions = {}): number {
+  if (codes.length !== n * d) throw new RangeError(`codes has length ${codes.length}, expected n × d = ${n * d}`);
+  if (labels.length !== n) throw new RangeError(`labels has length ${labels.length}, expected ${n}`);
+  const { sampleSize, seed = 0 } = options;
+  const rows = sampleSize !== undefined && sampleSize < n ? sampleIndices(n, sampleSize, createRng(seed)) : Int32Array.from({ length: n }, (_, i) => i);
+  const m = rows.length;
+  const x = new Int32Array(m * d);
+  const lab = new Int32Array(m);
+  const counts = new Float64Array(k);
+  for (let s = 0; s < m; s++) {
+    const i = rows[s];
+    const l = labels[i];
+    if (!(Number.isInteger(l) && l >= 0 && l < k)) throw new RangeError(`label ${l} of row ${i} is outside [0, ${k})`);
+    lab[s] = l;
+    counts[l]++;
+    x.set(codes.subarray(i * d, i * d + d), s * d);
+  }
+  let present = 0;
+  for (let c = 0; c < k; c++) if (counts[c] > 0) present++;
+  if (present < 2 || present > m - 1) throw new RangeError(`silhouette needs between 2 and ${m - 1} clusters among the scored rows, found ${present}`);
+  const sums = new Float64Array(m * k);
+  for (let i = 0; i < m; i++) {
+    for (let j = i + 1; j < m; j++) {
+      let dist = 0;
+      for (let a = 0; a < d; a++) if (x[i * d + a] !== x[j * d + a]) dist++;
+      sums[i * k + lab[j]] += dist;
+      sums[j * k + lab[i]] += dist;
+    }
+  }
+  let total = 0;
+  for (let i = 0; i < m; i++) {
+    const li = lab[i];
+    if (counts[li] <= 1) continue;
+    const a = sums[i * k + li] / (counts[li] - 1);
+    let b = Infinity;
+    for (let c = 0; c < k; c++) if (c !== li && counts[c] > 0) b = Math.min(b, sums[i * k + c] / counts[c]);
+    const denom = Math.max(a, b);
+    if (denom > 0) total += (b - a) / denom;
+  }
+  return total / m;
+}

@@ -131,16 +131,18 @@ export function kSelectionSpec(suggestion: KSuggestion, options: ClusterChartOpt
   const l = labelsOf(options);
   const x = { field: 'k', type: 'quantitative', title: l.k, scale: { zero: false, nice: false }, axis: { tickMinStep: 1, format: 'd' } };
   const once = [{ aggregate: [{ op: 'count', as: '__seglab_n' }] }];
+  // Datum-only marks name themselves (screen readers; axe svg-img-alt); the elbow's label sits a
+  // line lower so it never overlaps the suggestion's at the next k.
   const marker = (k: number, text: string, dashed: boolean): Def[] => [
     {
       transform: once,
       mark: { type: 'rule', color: RULE, strokeWidth: 1.5, ...(dashed ? { strokeDash: [5, 4] } : {}) },
-      encoding: { x: { datum: k, type: 'quantitative' } }
+      encoding: { x: { datum: k, type: 'quantitative' }, description: { value: `${text} (k = ${k})` } }
     },
     {
       transform: once,
       mark: { type: 'text', align: 'left', baseline: 'top', dx: 4, fontSize: 11, color: RULE },
-      encoding: { x: { datum: k, type: 'quantitative' }, y: { value: 2 }, text: { value: text } }
+      encoding: { x: { datum: k, type: 'quantitative' }, y: { value: dashed ? 16 : 2 }, text: { value: text }, description: { value: `${text} (k = ${k})` } }
     }
   ];
   const panel = (field: keyof KSelectionRow, title: string, format: string, markers: Def[]): Def => ({

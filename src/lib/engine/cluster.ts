@@ -1,13 +1,16 @@
 /**
  * Clustering on the engine: prepare the features in DuckDB, copy them once into a row-major
  * Float64Array, fit k-means there (src/lib/analysis/kmeans.ts), and write the labels back as a
- * table. Runs wherever an `Engine` runs (browser worker, Node). `kmeansSql` does the same Lloyd
+ * table. For k-modes, the features' values are coded as integer categories in DuckDB instead and
+ * fitted with src/lib/analysis/kmodes.ts. Runs wherever an `Engine` runs (browser worker, Node). `kmeansSql` does the same Lloyd
  * iterations in DuckDB instead, so the two can be compared (bench/cluster.ts).
  */
-import { makeVector, Table, tableFromIPC, tableToIPC, type Vector } from 'apache-arrow';
+import { makeVector, Table, tableFromIPC, type Vector } from 'apache-arrow';
 import { fitKmeans, silhouette, suggestK, type KCandidate, type KSuggestion } from '../analysis/kmeans';
+import { fitKmodes, matchingSilhouette } from '../analysis/kmodes';
 import {
   clusterViewQuery,
+  codedQueries,
   featureStatsQuery,
   parseFeatureStats,
   PREPARED_KEY,
@@ -100,14 +103,11 @@ export interface ClusterFitOptions {
   tol?: number;
 }
 
-/** A fitted clustering of prepared features. */
-export interface ClusterFit {
+/** What every fitted clustering reports. */
+export interface FitSummary {
   k: number;
-  /** Cluster index in [0, k) per row (row order of the prepared matrix). */
+  /** Cluster index in [0, k) per row (row order of the prepared or coded rows). */
   labels: Int32Array;
-  /** k × d centres in prepared units, row-major. */
-  centroids: Float64Array;
-  inertia: number;
   iterations: number;
   converged: boolean;
   /** Rows per cluster. */
@@ -116,6 +116,15 @@ export interface ClusterFit {
   silhouette: number | null;
   /** Rows the silhouette was computed on (all, or the sample). */
   silhouetteRows: number;
+  /** Wall time of the fit (all restarts) and of the silhouette, in milliseconds. */
+  ms: { fit: number; silhouette: number };
+}
+
+/** A fitted k-means clustering of prepared features. */
+export interface ClusterFit extends FitSummary {
+  /** k × d centres in prepared units, row-major. */
+  centroids: Float64Array;
+  inertia: number;
 }
 
 const SILHOUETTE_SAMPLE = 10_000;
@@ -134,12 +143,14 @@ export function fitClusters(
 ): ClusterFit {
   const { matrix, n, d } = prepared;
   const { restarts = 10, seed = 0, silhouetteSample = SILHOUETTE_SAMPLE, maxIter, tol } = options;
+  const start = performance.now();
   const fit = fitKmeans(matrix, n, d, k, { restarts, seed, maxIter, tol });
+  const fitted = performance.now();
   const sizes = new Array<number>(k).fill(0);
   for (let i = 0; i < n; i++) sizes[fit.labels[i]]++;
   const silhouetteRows = Math.min(n, silhouetteSample);
   const score = k >= 2 ? silhouette(matrix, n, d, fit.labels, k, { sampleSize: silhouetteSample, seed }) : null;
-  return { k, ...fit, sizes, silhouette: score, silhouetteRows };
+  return { k, ...fit, sizes, silhouette: score, silhouetteRows, ms: { fit: fitted - start, silhouette: performance.now() - fitted } };
 }
 
 /** One k of a {@link kSelection}. */
@@ -175,23 +186,33 @@ export function kSelection(
   kMax: number,
   options: ClusterFitOptions = {}
 ): KSelection {
+  return selectK(kMin, kMax, 'inertia', (k) => fitClusters(prepared, k, options));
+}
+
+/** Fits every k in [kMin, kMax] with `fit` and suggests one; `inertia` of a point is the fit's objective. */
+function selectK(
+  kMin: number,
+  kMax: number,
+  curve: 'inertia' | 'cost',
+  fit: (k: number) => ClusterFit | ModesFit
+): KSelection {
   if (!(Number.isInteger(kMin) && Number.isInteger(kMax) && kMin >= 1 && kMax >= kMin)) {
     throw new RangeError(`k range must be integers with 1 ≤ kMin ≤ kMax, got ${kMin}…${kMax}`);
   }
   const points: KSelectionPoint[] = [];
   let silhouetteRows = 0;
   for (let k = kMin; k <= kMax; k++) {
-    const fit = fitClusters(prepared, k, options);
-    silhouetteRows = fit.silhouetteRows;
-    points.push({ k, inertia: fit.inertia, silhouette: fit.silhouette, iterations: fit.iterations });
+    const f = fit(k);
+    silhouetteRows = f.silhouetteRows;
+    points.push({ k, inertia: 'cost' in f ? f.cost : f.inertia, silhouette: f.silhouette, iterations: f.iterations });
   }
   const suggestion = suggestK(points satisfies KCandidate[]);
-  return { points, suggestion, why: explain(points, suggestion), silhouetteRows };
+  return { points, suggestion, why: explain(points, suggestion, curve), silhouetteRows };
 }
 
-function explain(points: KSelectionPoint[], s: KSuggestion): string {
+function explain(points: KSelectionPoint[], s: KSuggestion, curve: 'inertia' | 'cost'): string {
   const range = `k = ${points[0].k}…${points[points.length - 1].k}`;
-  const elbow = s.elbowK === null ? 'the inertia curve shows no clear elbow' : `the inertia curve bends most at k = ${s.elbowK}`;
+  const elbow = s.elbowK === null ? `the ${curve} curve shows no clear elbow` : `the ${curve} curve bends most at k = ${s.elbowK}`;
   if (s.reason === 'max-silhouette') {
     const best = points.find((p) => p.k === s.k) as KSelectionPoint;
     return `k = ${s.k} has the highest silhouette (${(best.silhouette as number).toFixed(3)}) of ${range}; ${elbow}.`;
@@ -201,8 +222,8 @@ function explain(points: KSelectionPoint[], s: KSuggestion): string {
 }
 
 /**
- * Creates (or replaces) a table `(key, cluster INTEGER)` with clusters numbered from 1: through
- * the backend's Arrow insert when it has one (DuckDB-WASM), else with batched `INSERT … VALUES`.
+ * Creates (or replaces) a table `(key, cluster INTEGER)` with clusters numbered from 1, through the
+ * backend's column insert (`Db.createTable`).
  * @param engine the engine
  * @param name the table to create; an existing table of that name is replaced
  * @param keys the key per row (`PreparedFeatures.keys`)
@@ -215,47 +236,7 @@ export async function writeLabels(engine: Engine, name: string, keys: Vector, la
   const cluster = new Int32Array(labels.length);
   for (let i = 0; i < labels.length; i++) cluster[i] = labels[i] + 1;
   await engine.db.exec(String(sql`DROP TABLE IF EXISTS ${ident(name)}`));
-  if (engine.db.insertArrow) {
-    const table = new Table({ [keyColumn]: keys, cluster: makeVector(cluster) });
-    await engine.db.insertArrow(name, tableToIPC(table, 'stream'), true);
-    return;
-  }
-  await engine.db.exec(String(sql`CREATE TABLE ${ident(name)} (${ident(keyColumn)} ${keySqlType(keys)}, cluster INTEGER)`));
-  for (let start = 0; start < cluster.length; start += VALUES_BATCH) {
-    const rows: SqlFragment[] = [];
-    for (let i = start; i < Math.min(cluster.length, start + VALUES_BATCH); i++) rows.push(sql`(${keyLiteral(keys.get(i))}, ${cluster[i]})`);
-    await engine.db.exec(String(sql`INSERT INTO ${ident(name)} VALUES ${join(rows)}`));
-  }
-}
-
-const VALUES_BATCH = 10_000;
-
-const KEY_TYPES: Record<string, SqlFragment> = {
-  Int8: sql`TINYINT`,
-  Int16: sql`SMALLINT`,
-  Int32: sql`INTEGER`,
-  Int64: sql`BIGINT`,
-  Uint8: sql`UTINYINT`,
-  Uint16: sql`USMALLINT`,
-  Uint32: sql`UINTEGER`,
-  Uint64: sql`UBIGINT`,
-  Float32: sql`FLOAT`,
-  Float64: sql`DOUBLE`,
-  Utf8: sql`VARCHAR`,
-  LargeUtf8: sql`VARCHAR`,
-  Bool: sql`BOOLEAN`
-};
-
-/** The DuckDB type of an Arrow key vector, for keys that `lit` writes faithfully (integers, floats, text, booleans). */
-function keySqlType(keys: Vector): SqlFragment {
-  const type = KEY_TYPES[String(keys.type)];
-  if (type === undefined) throw new RangeError(`A key of type ${String(keys.type)} can only be written through an Arrow insert; use an integer or text key.`);
-  return type;
-}
-
-function keyLiteral(key: unknown): SqlFragment {
-  if (typeof key === 'string' || typeof key === 'number' || typeof key === 'bigint' || typeof key === 'boolean') return lit(key);
-  return lit(null);
+  await engine.db.createTable(name, new Table({ [keyColumn]: keys, cluster: makeVector(cluster) }));
 }
 
 /** The outcome of {@link kmeansSql}. */
@@ -373,71 +354,202 @@ async function relocateEmpty(engine: Engine, assigned: SqlFragment, cols: SqlFra
   });
 }
 
+/** A table's features coded as categories for k-modes, and the value behind every code. */
+export interface CodedFeatures {
+  /** The key of each row, in row order (ascending key). */
+  keys: Vector;
+  /** n × d codes, row-major: `codes[i * d + j]` is the code of row i's value of feature j. */
+  codes: Int32Array;
+  n: number;
+  d: number;
+  /** Per feature: its column and its values by code (text; null for missing, always the last code). */
+  features: { column: string; values: (string | null)[] }[];
+}
+
+/** Distinct values a feature may have for k-modes. */
+export const MAX_LEVELS = 1000;
+
+/**
+ * Codes the features of a table as categories for k-modes: each value as text, NULL a category of
+ * its own (see `codedQueries`), read as Arrow IPC into one Int32Array.
+ * @param engine the engine holding the table
+ * @param table the source table
+ * @param key its key column (should be unique: rows are ordered by it)
+ * @param features the features (only their columns are read)
+ * @throws RangeError when a feature has more than {@link MAX_LEVELS} distinct values
+ */
+export async function codeFeatures(engine: Engine, table: string, key: string, features: readonly ClusterFeature[]): Promise<CodedFeatures> {
+  const { codes: codesQuery, levels } = codedQueries(table, key, features);
+  const counts = await engine.db.rows<{ j: number; levels: number }>(String(sql`SELECT j, any_value(levels) AS levels FROM (${levels}) GROUP BY j ORDER BY j`));
+  for (const { j, levels: count } of counts) {
+    if (count > MAX_LEVELS) {
+      throw new RangeError(`k-modes treats every value as a category, and "${features[j].column}" has ${count} distinct values (at most ${MAX_LEVELS}); leave it out or use k-means.`);
+    }
+  }
+  const values = features.map(() => [] as (string | null)[]);
+  for (const row of await engine.db.rows<{ j: number; code: number; value: string | null }>(String(levels))) values[row.j][row.code] = row.value;
+  const result = tableFromIPC(await engine.query(String(codesQuery)));
+  const n = result.numRows;
+  const d = features.length;
+  const codes = new Int32Array(n * d);
+  features.forEach((_, j) => {
+    const column = result.getChild(`f${j}`) as Vector;
+    let row0 = 0;
+    for (const chunk of column.data) {
+      const chunkValues = chunk.values as Int32Array;
+      for (let r = 0; r < chunk.length; r++) codes[(row0 + r) * d + j] = chunkValues[chunk.offset + r];
+      row0 += chunk.length;
+    }
+  });
+  return { keys: result.getChild(PREPARED_KEY) as Vector, codes, n, d, features: features.map((f, j) => ({ column: f.column, values: values[j] })) };
+}
+
+/** A fitted k-modes clustering of coded features; its silhouette uses the matching dissimilarity. */
+export interface ModesFit extends FitSummary {
+  /** k × d modes (codes), row-major. */
+  modes: Int32Array;
+  /** Mismatches of the rows with their cluster's mode, summed. */
+  cost: number;
+}
+
+/**
+ * Fits k-modes (Huang; seeded starts, best cost of `restarts`) on coded features and scores it with
+ * the matching-dissimilarity silhouette on a seeded sample.
+ * @param coded from {@link codeFeatures} (only codes, n and d are read)
+ * @param k number of clusters
+ * @param options restarts, seed, silhouetteSample
+ */
+export function fitModes(coded: Pick<CodedFeatures, 'codes' | 'n' | 'd'>, k: number, options: Omit<ClusterFitOptions, 'tol'> = {}): ModesFit {
+  const { codes, n, d } = coded;
+  const { restarts = 10, seed = 0, silhouetteSample = SILHOUETTE_SAMPLE, maxIter } = options;
+  const start = performance.now();
+  const fit = fitKmodes(codes, n, d, k, { restarts, seed, maxIter });
+  const fitted = performance.now();
+  const sizes = new Array<number>(k).fill(0);
+  for (let i = 0; i < n; i++) sizes[fit.labels[i]]++;
+  const score = k >= 2 ? matchingSilhouette(codes, n, d, fit.labels, k, { sampleSize: silhouetteSample, seed }) : null;
+  const ms = { fit: fitted - start, silhouette: performance.now() - fitted };
+  return { k, ...fit, sizes, silhouette: score, silhouetteRows: Math.min(n, silhouetteSample), ms };
+}
+
+/**
+ * Cost and matching silhouette of k-modes for every k in [kMin, kMax], and the suggested k (as in
+ * {@link kSelection}, with the cost curve in place of inertia; `inertia` of a point holds the cost).
+ * @param coded from {@link codeFeatures}
+ * @param kMin smallest k, ≥ 1
+ * @param kMax largest k, ≥ kMin
+ * @param options restarts, seed, silhouetteSample
+ */
+export function modesKSelection(coded: Pick<CodedFeatures, 'codes' | 'n' | 'd'>, kMin: number, kMax: number, options: Omit<ClusterFitOptions, 'tol'> = {}): KSelection {
+  return selectK(kMin, kMax, 'cost', (k) => fitModes(coded, k, options));
+}
+
 /** The prefix of the tables that hold a cluster cell's labels. */
 export const LABELS_PREFIX = '__seglab_labels_';
 
 /**
- * Runs a cluster cell's work in the engine: prepares its features, fits k-means (seeded restarts)
- * and writes the labels to a hidden table; returns the query of the cell's view over it.
+ * Runs a cluster cell's work in the engine: prepares its features (k-modes: codes them), fits
+ * k-means or k-modes (seeded restarts) and writes the labels to a hidden table; returns the query
+ * of the cell's view over it.
  * @param engine the engine
  * @param cell the cluster cell
  */
 export async function clusterCellQuery(engine: Engine, cell: ClusterCell): Promise<SqlFragment> {
-  const { prepared, fit } = await fitted(engine, cell, true);
+  const run = await fitted(engine, cell, true);
   const labels = `${LABELS_PREFIX}${cell.id}`;
-  await writeLabels(engine, labels, prepared.keys, fit.labels, cell.key);
+  const keys = run.algorithm === 'kmodes' ? run.coded.keys : run.prepared.keys;
+  await writeLabels(engine, labels, keys, run.fit.labels, cell.key);
   return clusterViewQuery(cell.table, cell.key, labels, segmentNames(cell));
 }
 
-/** What a cluster cell's views show besides its members: the fit, the centres and a 2-D map. */
+/** A k-modes cluster's mode of one feature: the value, and its share in the cluster and in all rows. */
+export interface FeatureMode {
+  /** The value as text; null when the mode is "missing". */
+  value: string | null;
+  /** Rows of the cluster with the value / rows of the cluster. */
+  share: number;
+  /** Rows with the value / all rows. */
+  baseShare: number;
+}
+
+/** What a cluster cell's views show besides its members: the fit, the centres (or modes) and a 2-D map. */
 export interface ClusterDetails {
+  algorithm: 'kmeans' | 'kmodes';
   k: number;
+  /** k-means: inertia; k-modes: cost (mismatches with the cluster's mode, summed over rows). */
   inertia: number;
   iterations: number;
   converged: boolean;
+  /** Euclidean silhouette on the prepared features (k-modes: matching dissimilarity on the codes). */
   silhouette: number | null;
   silhouetteRows: number;
   sizes: number[];
+  /** The prepared dimensions (empty for k-modes). */
   dims: PreparedDim[];
-  /** k × d centres in prepared units, row-major. */
+  /** k × d centres in prepared units, row-major (empty for k-modes). */
   centroids: Float64Array;
-  /** Mean and population sd of each prepared dimension. */
+  /** Mean and population sd of each prepared dimension (empty for k-modes). */
   scale: { mean: Float64Array; sd: Float64Array };
   missing: PreparedFeatures['missing'];
-  /** PCA of the prepared rows: a seeded sample of at most `MAP_ROWS` rows, their scores and clusters. */
+  /** Wall time of the last run's steps in the engine, in milliseconds: preparing (k-modes: coding) the features, fitting, the silhouette. */
+  ms: { prepare: number; fit: number; silhouette: number };
+  /** k-modes only: the features, and per cluster per feature its mode. */
+  modes: { features: string[]; byCluster: FeatureMode[][] } | null;
+  /**
+   * PCA of the prepared rows: a seeded sample of at most `MAP_ROWS` rows, their scores and clusters.
+   * Null for k-modes (categories have no principal components) and for fewer than 2 rows or dimensions.
+   */
   map: { projection: Float64Array; labels: Int32Array; explained: [number, number] } | null;
 }
 
 /** Rows of the PCA map, at most. */
 export const MAP_ROWS = 5000;
 
+type Fitted =
+  | { algorithm: 'kmeans'; config: string; prepareMs: number; prepared: PreparedFeatures; fit: ClusterFit }
+  | { algorithm: 'kmodes'; config: string; prepareMs: number; coded: CodedFeatures; fit: ModesFit };
+
 /**
  * The last fit per cell (and engine), so its views and the k selection reuse the prepared matrix.
  * A run always fits afresh (the data may have changed); the views reuse the run's fit while the
  * cell's settings are the same.
  */
-const fits = new WeakMap<Engine, Map<string, { config: string; prepared: PreparedFeatures; fit: ClusterFit }>>();
+const fits = new WeakMap<Engine, Map<string, Fitted>>();
 
-async function fitted(engine: Engine, cell: ClusterCell, fresh = false): Promise<{ prepared: PreparedFeatures; fit: ClusterFit }> {
-  const config = JSON.stringify([cell.table, cell.key, cell.features, cell.k, cell.restarts ?? 10, cell.seed ?? 0]);
+async function fitted(engine: Engine, cell: ClusterCell, fresh = false): Promise<Fitted> {
+  const algorithm = cell.algorithm ?? 'kmeans';
+  const options = { restarts: cell.restarts ?? 10, seed: cell.seed ?? 0 };
+  const config = JSON.stringify([algorithm, cell.table, cell.key, cell.features, cell.k, options.restarts, options.seed]);
   let byCell = fits.get(engine);
   if (!byCell) fits.set(engine, (byCell = new Map()));
   const cached = byCell.get(cell.id);
   if (!fresh && cached?.config === config) return cached;
-  const prepared = await prepareFeatures(engine, cell.table, cell.key, cell.features);
-  const fit = fitClusters(prepared, cell.k, { restarts: cell.restarts ?? 10, seed: cell.seed ?? 0 });
-  byCell.set(cell.id, { config, prepared, fit });
-  return { prepared, fit };
+  let run: Fitted;
+  const start = performance.now();
+  if (algorithm === 'kmodes') {
+    const coded = await codeFeatures(engine, cell.table, cell.key, cell.features);
+    const prepareMs = performance.now() - start;
+    run = { algorithm, config, prepareMs, coded, fit: fitModes(coded, cell.k, options) };
+  } else {
+    const prepared = await prepareFeatures(engine, cell.table, cell.key, cell.features);
+    const prepareMs = performance.now() - start;
+    run = { algorithm, config, prepareMs, prepared, fit: fitClusters(prepared, cell.k, options) };
+  }
+  byCell.set(cell.id, run);
+  return run;
 }
 
 /**
  * The fit of a cluster cell that ran (prepared and fitted again if its settings changed): sizes,
- * quality, centres with the dimensions' scale, and a PCA map of a seeded sample of rows.
+ * quality, and for k-means the centres with the dimensions' scale and a PCA map of a seeded sample
+ * of rows, for k-modes the modes of every cluster with their shares.
  * @param engine the engine
  * @param cell the cluster cell
  */
 export async function clusterDetails(engine: Engine, cell: ClusterCell): Promise<ClusterDetails> {
-  const { prepared, fit } = await fitted(engine, cell);
+  const run = await fitted(engine, cell);
+  if (run.algorithm === 'kmodes') return modesDetails(run.coded, run.fit, run.prepareMs);
+  const { prepared, fit } = run;
   const { matrix, n, d } = prepared;
   let map: ClusterDetails['map'] = null;
   if (n >= 2 && d >= 2) {
@@ -452,6 +564,7 @@ export async function clusterDetails(engine: Engine, cell: ClusterCell): Promise
     map = { projection: pca.projection, labels, explained: pca.explainedVarianceRatio };
   }
   return {
+    algorithm: 'kmeans',
     k: fit.k,
     inertia: fit.inertia,
     iterations: fit.iterations,
@@ -463,19 +576,64 @@ export async function clusterDetails(engine: Engine, cell: ClusterCell): Promise
     centroids: fit.centroids.slice(),
     scale: dimensionScale(matrix, n, d),
     missing: prepared.missing,
+    ms: { prepare: run.prepareMs, ...fit.ms },
+    modes: null,
     map
   };
 }
 
+function modesDetails(coded: CodedFeatures, fit: ModesFit, prepareMs: number): ClusterDetails {
+  const { codes, n, d, features } = coded;
+  const k = fit.k;
+  const inCluster = features.map((f) => new Float64Array(k * f.values.length));
+  const overall = features.map((f) => new Float64Array(f.values.length));
+  for (let i = 0; i < n; i++) {
+    const c = fit.labels[i];
+    for (let j = 0; j < d; j++) {
+      const code = codes[i * d + j];
+      inCluster[j][c * features[j].values.length + code]++;
+      overall[j][code]++;
+    }
+  }
+  const byCluster = Array.from({ length: k }, (_, c) =>
+    features.map((f, j) => {
+      const code = fit.modes[c * d + j];
+      return { value: f.values[code], share: fit.sizes[c] > 0 ? inCluster[j][c * f.values.length + code] / fit.sizes[c] : 0, baseShare: overall[j][code] / n };
+    })
+  );
+  const missing = features.map((f, j) => {
+    const count = f.values[f.values.length - 1] === null ? overall[j][f.values.length - 1] : 0;
+    return { column: f.column, count, share: n > 0 ? count / n : 0 };
+  });
+  return {
+    algorithm: 'kmodes',
+    k,
+    inertia: fit.cost,
+    iterations: fit.iterations,
+    converged: fit.converged,
+    silhouette: fit.silhouette,
+    silhouetteRows: fit.silhouetteRows,
+    sizes: fit.sizes,
+    dims: [],
+    centroids: new Float64Array(0),
+    scale: { mean: new Float64Array(0), sd: new Float64Array(0) },
+    missing,
+    ms: { prepare: prepareMs, ...fit.ms },
+    modes: { features: features.map((f) => f.column), byCluster },
+    map: null
+  };
+}
+
 /**
- * Inertia and silhouette of a cluster cell's prepared features for every k in [kMin, kMax], and
- * the suggested k.
+ * Inertia (k-modes: cost) and silhouette of a cluster cell's features for every k in [kMin, kMax],
+ * and the suggested k.
  * @param engine the engine
- * @param cell the cluster cell (its features, restarts and seed)
+ * @param cell the cluster cell (its algorithm, features, restarts and seed)
  * @param kMin smallest k
  * @param kMax largest k
  */
 export async function clusterKSelection(engine: Engine, cell: ClusterCell, kMin: number, kMax: number): Promise<KSelection> {
-  const { prepared } = await fitted(engine, cell);
-  return kSelection(prepared, kMin, kMax, { restarts: cell.restarts ?? 10, seed: cell.seed ?? 0 });
+  const run = await fitted(engine, cell);
+  const options = { restarts: cell.restarts ?? 10, seed: cell.seed ?? 0 };
+  return run.algorithm === 'kmodes' ? modesKSelection(run.coded, kMin, kMax, options) : kSelection(run.prepared, kMin, kMax, options);
 }

@@ -4,7 +4,7 @@
  * written back as a table that later cells, exports and the runner read. Runs wherever a `Db` runs
  * (browser worker, Node).
  */
-import { Float64, makeData, makeVector, Table, tableFromIPC, tableToIPC, type Vector } from 'apache-arrow';
+import { Float64, makeData, makeVector, Table, tableFromIPC, type Vector } from 'apache-arrow';
 import { fitBgnbd, probabilityAlive, type BgnbdData, type BgnbdFitOptions, type BgnbdParams } from '../analysis/bgnbd';
 import { conditionalExpectedPurchasesAll, customerLifetimeValue } from '../analysis/clv';
 import {
@@ -18,7 +18,7 @@ import {
 } from '../analysis/gamma-gamma';
 import type { ModelFit } from '../analysis/optimize';
 import { clvStatsQuery, frequencyBucketQuery, holdoutDays, UNIT_DAYS, type ClvStatsConfig } from '../sql/clv-stats';
-import { ident, join, sql, type SqlFragment } from '../sql/quote';
+import { ident, join, sql } from '../sql/quote';
 import type { Db } from './db';
 
 /** Length of one discount period, in days. A month is 365.25 / 12 days. */
@@ -86,7 +86,6 @@ export interface ClvFit {
 export const CLV_MODEL_COLUMNS = ['p_alive', 'expected_purchases', 'expected_spend', 'predicted_clv'] as const;
 
 const ROW = '__row';
-const VALUES_BATCH = 10_000;
 let staging = 0;
 
 /**
@@ -279,24 +278,9 @@ function nullableFloat64(values: Float64Array): Vector<Float64> {
   return makeVector(makeData({ type: new Float64(), length: values.length, nullCount, nullBitmap: bitmap, data: values }));
 }
 
-/**
- * Creates a temporary table (row INTEGER, one DOUBLE per column, NaN → NULL): through the
- * backend's Arrow insert when it has one (DuckDB-WASM), else with batched `INSERT … VALUES`.
- */
+/** Creates a table (row INTEGER, one DOUBLE per column, NaN → NULL) with the backend's column insert. */
 async function writeColumns(db: Db, name: string, rows: Int32Array, columns: Record<string, Float64Array>): Promise<void> {
-  const names = Object.keys(columns);
-  if (db.insertArrow) {
-    const vectors: Record<string, Vector> = { [ROW]: makeVector(rows) };
-    for (const c of names) vectors[c] = nullableFloat64(columns[c]);
-    await db.insertArrow(name, tableToIPC(new Table(vectors), 'stream'), true);
-    return;
-  }
-  const definitions = names.map((c) => sql`${ident(c)} DOUBLE`);
-  await db.exec(String(sql`CREATE TEMP TABLE ${ident(name)} (${ident(ROW)} INTEGER, ${definitions})`));
-  const values = names.map((c) => columns[c]);
-  for (let start = 0; start < rows.length; start += VALUES_BATCH) {
-    const batch: SqlFragment[] = [];
-    for (let i = start; i < Math.min(rows.length, start + VALUES_BATCH); i++) batch.push(sql`(${rows[i]}, ${values.map((v) => sql`${v[i]}`)})`);
-    await db.exec(String(sql`INSERT INTO ${ident(name)} VALUES ${join(batch)}`));
-  }
+  const vectors: Record<string, Vector> = { [ROW]: makeVector(rows) };
+  for (const c of Object.keys(columns)) vectors[c] = nullableFloat64(columns[c]);
+  await db.createTable(name, new Table(vectors));
 }

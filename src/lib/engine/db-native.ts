@@ -1,6 +1,19 @@
 import {
+  BIGINT,
+  BOOLEAN,
+  DOUBLE,
+  DuckDBDataChunk,
   DuckDBInstance,
   DuckDBTypeId,
+  FLOAT,
+  INTEGER,
+  SMALLINT,
+  TINYINT,
+  UBIGINT,
+  UINTEGER,
+  USMALLINT,
+  UTINYINT,
+  VARCHAR,
   type DuckDBConnection,
   type DuckDBResultReader,
   type DuckDBType
@@ -25,17 +38,23 @@ import {
   Uint32,
   Uint64,
   Utf8,
+  Precision,
+  Type,
   makeBuilder,
   makeData,
   tableToIPC,
   type Data,
-  type DataType
+  type DataType,
+  type Float,
+  type Int,
+  type Vector
 } from 'apache-arrow';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { ident, join, sql, type SqlFragment } from '../sql/quote';
 import { LOCKDOWN_SQL, type Db } from './db';
-import { fromDuckDBError } from './errors';
+import { EngineError, fromDuckDBError } from './errors';
 
 /**
  * `Db` over native DuckDB (`@duckdb/node-api`), for the runner's `--engine native`: the same SQL as
@@ -113,6 +132,35 @@ export class NativeDb implements Db {
     return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
   }
 
+  async createTable(table: string, columns: Table): Promise<void> {
+    const fields = columns.schema.fields;
+    const specs = fields.map((f) => nativeColumnType(f.name, f.type));
+    const types = specs.map((t) => t.type);
+    const definitions = fields.map((f, c) => sql`${ident(f.name)} ${specs[c].sql}`);
+    await this.exec(String(sql`CREATE TABLE ${ident(table)} (${join(definitions)})`));
+    const vectors = fields.map((_, c) => columns.getChildAt(c) as Vector);
+    try {
+      const appender = await this.conn.createAppender(table);
+      try {
+        for (let start = 0; start < columns.numRows; start += CHUNK_ROWS) {
+          const length = Math.min(CHUNK_ROWS, columns.numRows - start);
+          const chunk = DuckDBDataChunk.create(types, length);
+          vectors.forEach((column, c) => {
+            const target = chunk.getColumnVector(c);
+            for (let i = 0; i < length; i++) target.setItem(i, column.get(start + i) as never);
+            target.flush();
+          });
+          appender.appendDataChunk(chunk);
+        }
+        appender.flushSync();
+      } finally {
+        appender.closeSync();
+      }
+    } catch (e) {
+      throw fromDuckDBError(e);
+    }
+  }
+
   async tableNames(sql: string): Promise<string[]> {
     try {
       return [...this.conn.getTableNames(sql, false)];
@@ -137,6 +185,43 @@ export class NativeDb implements Db {
     } catch (e) {
       throw fromDuckDBError(e, sql);
     }
+  }
+}
+
+/** Rows of one data chunk: DuckDB's standard vector size, the most a chunk holds. */
+const CHUNK_ROWS = 2048;
+
+/** A DuckDB column type for an Arrow type: what the appender writes, and its SQL name. */
+interface NativeColumnType {
+  type: DuckDBType;
+  sql: SqlFragment;
+}
+
+/**
+ * The DuckDB type {@link NativeDb.createTable} gives an Arrow column: integers keep their width and
+ * sign, floats their precision; text is VARCHAR.
+ * @param name the column, for the error
+ * @param type its Arrow type
+ * @throws EngineError (UNSUPPORTED) for other types (dates, decimals, nested)
+ */
+function nativeColumnType(name: string, type: DataType): NativeColumnType {
+  switch (type.typeId) {
+    case Type.Int: {
+      const { bitWidth, isSigned } = type as Int;
+      const byWidth: Record<number, NativeColumnType> = isSigned
+        ? { 8: { type: TINYINT, sql: sql`TINYINT` }, 16: { type: SMALLINT, sql: sql`SMALLINT` }, 32: { type: INTEGER, sql: sql`INTEGER` }, 64: { type: BIGINT, sql: sql`BIGINT` } }
+        : { 8: { type: UTINYINT, sql: sql`UTINYINT` }, 16: { type: USMALLINT, sql: sql`USMALLINT` }, 32: { type: UINTEGER, sql: sql`UINTEGER` }, 64: { type: UBIGINT, sql: sql`UBIGINT` } };
+      return byWidth[bitWidth];
+    }
+    case Type.Float:
+      return (type as Float).precision === Precision.SINGLE ? { type: FLOAT, sql: sql`FLOAT` } : { type: DOUBLE, sql: sql`DOUBLE` };
+    case Type.Utf8:
+    case Type.LargeUtf8:
+      return { type: VARCHAR, sql: sql`VARCHAR` };
+    case Type.Bool:
+      return { type: BOOLEAN, sql: sql`BOOLEAN` };
+    default:
+      throw new EngineError({ code: 'UNSUPPORTED', message: `Column "${name}" has the type ${String(type)}, which cannot be written to native DuckDB; use a number, text or boolean.` });
   }
 }
 

@@ -1,4 +1,5 @@
 import type { AsyncDuckDB } from '@duckdb/duckdb-wasm';
+import { tableToIPC, type Table } from 'apache-arrow';
 import { ipcToRows } from './arrow-rows';
 import { LOCKDOWN_SQL, type Db } from './db';
 import { fromDuckDBError } from './errors';
@@ -123,6 +124,10 @@ export class WasmDb implements Db {
     } catch (e) {
       throw fromDuckDBError(e);
     }
+  }
+
+  async createTable(table: string, columns: Table): Promise<void> {
+    await this.insertArrow(table, tableToIPC(columns, 'stream'), true);
   }
 
   async tableNames(sql: string): Promise<string[]> {

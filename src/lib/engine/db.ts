@@ -1,3 +1,5 @@
+import type { Table } from 'apache-arrow';
+
 /**
  * The narrow database contract every engine backend implements: DuckDB-WASM in the browser
  * worker, DuckDB-WASM's blocking build in Node, and native DuckDB (`@duckdb/node-api`) in the
@@ -24,6 +26,14 @@ export interface Db {
   filePath(name: string): string;
   /** Reads a file that SQL wrote (e.g. `COPY … TO filePath(name)`). */
   readFile(name: string): Promise<Uint8Array>;
+  /**
+   * Creates `table` (which must not exist) from typed columns, without SQL text per row: an Arrow
+   * IPC insert on DuckDB-WASM, the appender fed whole data chunks on native DuckDB. Columns may be
+   * signed or unsigned integers, floats, text or booleans; nulls are kept.
+   * @param table the table to create
+   * @param columns the columns, named and typed by the Arrow schema
+   */
+  createTable(table: string, columns: Table): Promise<void>;
   /** Appends (or creates) `table` from an Arrow IPC stream. Not available on native. */
   insertArrow?(table: string, ipc: Uint8Array, create: boolean): Promise<void>;
   /**

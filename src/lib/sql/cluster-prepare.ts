@@ -381,3 +381,37 @@ export function clusterViewQuery(table: string, key: string, labels: string, nam
 FROM (SELECT ${l}."cluster" AS ${c}, ${e}.* FROM ${ident(table)} AS ${e} JOIN ${ident(labels)} AS ${l} ON ${l}.${ident(key)} = ${e}.${ident(key)})
 ORDER BY ${c}, ${ident(key)}`;
 }
+
+/** The k-modes coding of a table's features: integer codes per row and the value of every code. */
+export interface CodedQueries {
+  /** `SELECT key, f0, f1, … FROM table ORDER BY key`: per feature the INTEGER code (0-based) of the row's value. */
+  codes: SqlFragment;
+  /**
+   * `(j, code, value)` for every feature j and each of its distinct values (as text; NULL is a value
+   * of its own, coded last), ordered by j and code, and `levels` (distinct values of feature j).
+   */
+  levels: SqlFragment;
+}
+
+/**
+ * Queries that code each feature's values as categories for k-modes: the value as text, codes
+ * 0, 1, … in text order with NULL last (its own category). Both queries rank the same distinct
+ * values the same way, so a code of `codes` is the `code` of its value in `levels`.
+ * @param table the source table
+ * @param key the key column (rows are ordered by it)
+ * @param features the features; only their columns are read (preparation, weight and top do not apply)
+ * @throws RangeError on an empty feature list
+ */
+export function codedQueries(table: string, key: string, features: readonly Pick<ClusterFeature, 'column'>[]): CodedQueries {
+  if (features.length === 0) throw new RangeError('Choose at least one feature to cluster on.');
+  const text = (column: string) => sql`CAST(${ident(column)} AS VARCHAR)`;
+  const codes = features.map((f, j) => sql`(dense_rank() OVER (ORDER BY ${text(f.column)} NULLS LAST) - 1)::INTEGER AS ${ident(`f${j}`)}`);
+  const distinct = features.map((f, j) => sql`SELECT DISTINCT ${lit(j)}::INTEGER AS j, ${text(f.column)} AS value FROM ${ident(table)}`);
+  return {
+    codes: sql`SELECT ${ident(key)} AS ${ident(PREPARED_KEY)}, ${codes} FROM ${ident(table)} ORDER BY ${ident(PREPARED_KEY)}`,
+    levels: sql`SELECT j, (dense_rank() OVER (PARTITION BY j ORDER BY value NULLS LAST) - 1)::INTEGER AS code, value,
+  count(*) OVER (PARTITION BY j)::INTEGER AS levels
+FROM (${join(distinct, ' UNION ALL ')})
+ORDER BY j, code`
+  };
+}

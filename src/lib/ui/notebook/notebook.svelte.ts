@@ -345,7 +345,7 @@ export class NotebookState {
     }
     if (JSON.stringify($state.snapshot(state.cell)) === before) return;
     this.host.changed();
-    const computed: (keyof ClusterCell)[] = ['table', 'key', 'features', 'k', 'restarts', 'seed', 'names'];
+    const computed: (keyof ClusterCell)[] = ['table', 'key', 'features', 'k', 'algorithm', 'restarts', 'seed', 'names'];
     if (computed.some((k) => k in patch)) this.request([id]);
   }
 
