@@ -66,6 +66,7 @@ test.describe('cluster cells', () => {
     await shotOf(cell.locator('[data-testid=cluster-map]'), 'cluster-map');
     await cell.locator('[data-testid=cluster-tab-members]').click();
     const grid = cell.locator('[data-testid=result-grid]');
+    await expect(grid.locator('[data-testid=grid-sort][data-column=segment]')).toBeVisible();
     const header = await grid.locator('[data-testid=grid-sort]').evaluateAll((bs) => bs.map((b) => b.getAttribute('data-column')));
     const segmentAt = header.indexOf('segment');
     expect(segmentAt).toBeGreaterThanOrEqual(0);

@@ -74,6 +74,7 @@ test.describe('customer value: CLV and cohorts', () => {
 
     // Members: one row per customer with the model columns.
     const grid = cell.locator('[data-testid=result-grid]');
+    await expect(grid.locator('[data-testid=grid-sort][data-column=predicted_clv]')).toBeVisible();
     const header = await grid.locator('[data-testid=grid-sort]').evaluateAll((bs) => bs.map((b) => b.getAttribute('data-column')));
     expect(header).toEqual(expect.arrayContaining(['customer_id', 'x', 't_x', 'T', 'p_alive', 'expected_purchases', 'expected_spend', 'predicted_clv', 'expected_holdout_purchases']));
     const [first] = await readGrid(grid);
@@ -116,6 +117,8 @@ test.describe('customer value: CLV and cohorts', () => {
     await expect(skewed.locator('[data-testid=clv-deciles] [aria-roledescription=bar]')).toHaveCount(10);
     const skewedGrid = skewed.locator('[data-testid=clv-tab-members]');
     await skewedGrid.click();
+    // The grid renders after the tab switch: read its header once it is there.
+    await expect(skewed.locator('[data-testid=result-grid] [data-testid=grid-sort][data-column=predicted_clv]')).toBeVisible();
     const columns = await skewed.locator('[data-testid=grid-sort]').evaluateAll((bs) => bs.map((b) => b.getAttribute('data-column')));
     const values = await readGrid(skewed.locator('[data-testid=result-grid]'));
     expect(values.every((row) => row[columns.indexOf('predicted_clv')] === '')).toBe(true);
@@ -153,6 +156,7 @@ test.describe('customer value: CLV and cohorts', () => {
 
     await cell.locator('[data-testid=cohort-tab-table]').click();
     const grid = cell.locator('[data-testid=result-grid]');
+    await expect(grid.locator('[data-testid=grid-sort][data-column=cohort]')).toBeVisible();
     const header = await grid.locator('[data-testid=grid-sort]').evaluateAll((bs) => bs.map((b) => b.getAttribute('data-column')));
     const [first] = await readGrid(grid);
     expect(first[header.indexOf('cohort')]).toBe('2023-01-01');

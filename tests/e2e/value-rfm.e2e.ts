@@ -108,6 +108,7 @@ SELECT count(*) FILTER (WHERE rec <= 30 AND freq >= 5) AS champions, count(*) FI
     await expect(rfm.locator('[data-testid=rfm-map-cell][data-r="5"][data-f="5"]')).toHaveAttribute('data-segment', 'Stars');
     await rfm.locator('[data-testid=rfm-tab-members]').click();
     const grid = rfm.locator('[data-testid=result-grid]');
+    await expect(grid.locator('[data-testid=grid-sort][data-column=segment]')).toBeVisible();
     const header = await grid.locator('[data-testid=grid-sort]').evaluateAll((bs) => bs.map((b) => b.getAttribute('data-column')));
     const [first] = await readGrid(grid);
     expect(first[header.indexOf('segment')]).toBe('Stars');
