@@ -147,6 +147,11 @@ describe('NotebookState', () => {
     expect(nb.get('a')!.status).toBe('cancelled');
     expect(nb.get('b')!.status).toBe('idle');
     expect(nb.runState).toBe('idle');
+    // The editor losing focus after the cancel does not restart the stopped query.
+    nb.commit('a');
+    await settle(nb);
+    expect(ran).toEqual(['a']);
+    expect(nb.get('a')!.status).toBe('cancelled');
   });
 
   it('adds, moves, collapses and deletes cells, dropping the deleted view', async () => {

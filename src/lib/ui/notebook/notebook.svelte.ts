@@ -694,7 +694,8 @@ export class NotebookState {
     state.run = null;
     state.result = null;
     state.values = null;
-    state.ranText = null;
+    // `ranText` stays: the editor's blur can arrive after the cancel (CodeMirror reports focus
+    // changes late under load) and must not restart the query the user just stopped.
     for (const id of this.#pending) {
       const s = this.get(id);
       if (s?.status === 'queued') s.status = s.run ? (s.run.status as CellStatus) : 'idle';
