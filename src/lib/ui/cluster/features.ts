@@ -23,3 +23,19 @@ export function featureFor(column: { name: string; type: string }): ClusterFeatu
   if (columnKind(column.type) !== 'number') return { column: column.name, prep: 'onehot' };
   return { column: column.name, prep: MONEY_COLUMN.test(column.name) ? 'log1p_z' : 'z' };
 }
+
+/**
+ * A whole number typed into an input, or null (and the input reset) when it is not one within
+ * [min, max].
+ * @param input the number input
+ * @param min smallest allowed
+ * @param max largest allowed
+ */
+export function wholeFrom(input: HTMLInputElement, min: number, max: number): number | null {
+  const n = Number(input.value);
+  if (!(Number.isInteger(n) && n >= min && n <= max)) {
+    input.value = input.defaultValue;
+    return null;
+  }
+  return n;
+}
