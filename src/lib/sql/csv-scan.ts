@@ -27,6 +27,8 @@ export interface ScanResult {
   quotedNewlines: boolean;
   /** With `final`: the text ends inside a quoted field. */
   unterminatedQuote: boolean;
+  /** 1-based line (within `text`) where the quoted field that the scan stopped inside starts; 0 when it did not stop inside quotes. */
+  openQuoteLine: number;
 }
 
 const LF = 10;
@@ -54,6 +56,7 @@ export function scanRecords(text: string, dialect: ScanDialect, final: boolean, 
   let emptyLine = true;
   let fieldStart = true;
   let inQuotes = false;
+  let quoteLine = 0;
   let i = 0;
 
   const finishRecord = (): void => {
@@ -101,6 +104,7 @@ export function scanRecords(text: string, dialect: ScanDialect, final: boolean, 
       fieldStart = true;
     } else if (c === q && fieldStart) {
       inQuotes = true;
+      quoteLine = lines + 1;
       fieldStart = false;
     } else {
       fieldStart = false;
@@ -113,7 +117,7 @@ export function scanRecords(text: string, dialect: ScanDialect, final: boolean, 
     end = n;
     linesAtEnd = lines + (emptyLine ? 0 : 1);
   }
-  return { end, records, fieldCounts, firstFields, lines: linesAtEnd, quotedNewlines, unterminatedQuote };
+  return { end, records, fieldCounts, firstFields, lines: linesAtEnd, quotedNewlines, unterminatedQuote, openQuoteLine: inQuotes ? quoteLine : 0 };
 }
 
 /** Delimiters tried by `sniffDialect`, in order of preference when they score alike. */

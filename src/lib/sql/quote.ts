@@ -22,6 +22,10 @@ export function ident(name: string): SqlFragment {
  */
 export function lit(value: string | number | boolean | Date | null | bigint): SqlFragment {
   if (typeof value === 'bigint') return new SqlFragment(value.toString());
+  // DuckDB's parser stops a string literal at a NUL character, so NUL is spliced in as chr(0).
+  if (typeof value === 'string' && value.includes('\0')) {
+    return new SqlFragment(`(${value.split('\0').map((part) => String(literal(part))).join(' || chr(0) || ')})`);
+  }
   return new SqlFragment(String(literal(value)));
 }
 

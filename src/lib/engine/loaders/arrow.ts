@@ -149,12 +149,79 @@ async function openReader(source: ByteSource, progress: { bytesRead: number }) {
     // Writers such as apache-arrow's JS one put the schema only into the footer of the file format.
     const whole = await source.read(0, source.size);
     progress.bytesRead = source.size;
+    checkFooter(whole);
     const reader = RecordBatchReader.from(whole);
     reader.open();
     if (!reader.schema) throw new Error('no schema in the footer');
     return reader;
   } catch (e) {
     throw damaged(source, e);
+  }
+}
+
+/**
+ * Checks that an Arrow file's footer (a flatbuffer: schema, fields, record-batch blocks) stays
+ * inside its bytes before apache-arrow reads it: a damaged footer otherwise makes it allocate
+ * arrays of garbage lengths until the worker runs out of memory. Throws on the first violation.
+ * @param file the whole Arrow file
+ */
+export function checkFooter(file: Uint8Array): void {
+  const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
+  const size = file.byteLength;
+  if (size < 18 || String.fromCharCode(...file.subarray(size - 6)) !== FILE_MAGIC) throw new Error('no ARROW1 magic at the end');
+  const length = view.getInt32(size - 10, true);
+  const start = size - 10 - length;
+  if (length <= 0 || start < 8) throw new Error(`footer length ${length} does not fit the file`);
+  const end = size - 10;
+  const inside = (at: number, bytes: number) => {
+    if (!(at >= start && at + bytes <= end)) throw new Error(`footer offset ${at} is outside the footer`);
+    return at;
+  };
+  const table = (at: number) => {
+    const vtable = inside(at - view.getInt32(inside(at, 4), true), 4);
+    const vtableBytes = view.getUint16(vtable, true);
+    inside(vtable, vtableBytes);
+    return (slot: number): number | null => {
+      const o = 4 + 2 * slot < vtableBytes ? view.getUint16(vtable + 4 + 2 * slot, true) : 0;
+      return o ? at + o : null;
+    };
+  };
+  const ref = (at: number) => inside(at + view.getUint32(inside(at, 4), true), 4);
+  const vector = (at: number | null, elementBytes: number): number[] => {
+    if (at === null) return [];
+    const v = ref(at);
+    const n = view.getUint32(v, true);
+    inside(v + 4, n * elementBytes);
+    return Array.from({ length: n }, (_, i) => v + 4 + i * elementBytes);
+  };
+  const keyValues = (at: number | null) => {
+    for (const kv of vector(at, 4)) {
+      const f = table(ref(kv));
+      for (const slot of [0, 1]) if (f(slot) !== null) inside(ref(f(slot)!) + 4, view.getUint32(ref(f(slot)!), true));
+    }
+  };
+  const field = (at: number, depth: number): void => {
+    if (depth > 64) throw new Error('fields nested too deep');
+    const f = table(at);
+    const name = f(0);
+    if (name !== null) inside(ref(name) + 4, view.getUint32(ref(name), true));
+    if (f(3) !== null) table(ref(f(3)!));
+    for (const child of vector(f(5), 4)) field(ref(child), depth + 1);
+    keyValues(f(6));
+  };
+  const footer = table(ref(start));
+  const schema = footer(1);
+  if (schema === null) throw new Error('the footer has no schema');
+  const s = table(ref(schema));
+  for (const f of vector(s(1), 4)) field(ref(f), 0);
+  keyValues(s(2));
+  for (const slot of [2, 3]) {
+    for (const block of vector(footer(slot), 24)) {
+      const offset = Number(view.getBigInt64(block, true));
+      const meta = view.getInt32(block + 8, true);
+      const body = Number(view.getBigInt64(block + 16, true));
+      if (offset < 8 || meta < 0 || body < 0 || offset + meta + body > start) throw new Error('a record batch lies outside the file');
+    }
   }
 }
 

@@ -49,13 +49,14 @@ export function selectColumns(ctx: InspectContext, available: readonly string[])
 }
 
 /**
- * The path native DuckDB should read: the file on disk when there is one, else the bytes
- * registered under a temporary name (returned so the caller can drop it).
+ * The path native DuckDB should read: the file on disk when the lockdown lets SQL read it there
+ * (`Db.readsInPlace`), else the bytes registered under a temporary name (returned so the caller
+ * can drop it).
  * @param ctx the load context
  * @param suffix file extension for the registered copy, e.g. `.parquet`
  */
 export async function nativeFilePath(ctx: LoadContext, suffix: string): Promise<{ path: string; registered?: string }> {
-  if (ctx.source.path) return { path: ctx.source.path };
+  if (ctx.source.path && ctx.db.readsInPlace?.(ctx.source.path)) return { path: ctx.source.path };
   const registered = `${ctx.table}${suffix}`;
   await ctx.db.registerBuffer(registered, await ctx.source.read(0, ctx.source.size));
   return { path: ctx.db.filePath(registered), registered };

@@ -32,7 +32,13 @@ export class CsvChunks {
   #decoder!: TextDecoder | null;
   #encoding: CsvEncoding = 'utf-8';
   #forced: boolean;
-  readonly warnings: string[] = [];
+  /** Byte offset of the first read that was not valid UTF-8, or -1. */
+  #fallbackAt = -1;
+  #fallbackFirst = false;
+  /** Lines read as Windows-1252 because they were not valid UTF-8. */
+  #legacyLines = 0;
+  /** Whether valid UTF-8 beyond ASCII was read (then the file mixes encodings when some lines are not). */
+  #sawUtf8 = false;
 
   /**
    * @param source the file
@@ -51,6 +57,21 @@ export class CsvChunks {
   /** The encoding in use (after `open`, the detected one). */
   get encoding(): CsvEncoding {
     return this.#encoding;
+  }
+
+  /** Notes on how the text was decoded. */
+  get warnings(): string[] {
+    if (this.#fallbackAt < 0) return [];
+    if (this.#sawUtf8) {
+      return [
+        `Mixed encodings: ${this.#legacyLines.toLocaleString('en')} line${this.#legacyLines === 1 ? ' is' : 's are'} not valid UTF-8 and ${this.#legacyLines === 1 ? 'was' : 'were'} read as Windows-1252; the rest is UTF-8.`
+      ];
+    }
+    return [
+      this.#fallbackFirst
+        ? 'Read as Windows-1252 (not valid UTF-8).'
+        : `Read as Windows-1252 from byte ${this.#fallbackAt.toLocaleString('en')} on (not valid UTF-8 there).`
+    ];
   }
 
   /** Whether the whole file has been read. */
@@ -102,14 +123,16 @@ export class CsvChunks {
       const final = this.done;
       if (final && text.length === 0) return null;
       const scan = scanRecords(text, dialect, final);
-      if (final && scan.unterminatedQuote) throw unbalancedQuote(dialect.quote, this.#lines + scan.lines + 1);
+      if (final && scan.unterminatedQuote) throw unbalancedQuote(dialect.quote, this.#lines + scan.openQuoteLine);
       if (scan.end > 0 || final) {
         const chunk: CsvChunk = { text: text.slice(0, scan.end), scan, firstLine: this.#lines + 1, bytesRead: this.#pos };
         this.#carry = text.slice(scan.end);
         this.#lines += scan.lines;
         return chunk;
       }
-      if (text.length > maxChars) throw unbalancedQuote(dialect.quote, this.#lines + 1);
+      if (text.length > maxChars) {
+        throw scan.openQuoteLine > 0 ? unbalancedQuote(dialect.quote, this.#lines + scan.openQuoteLine) : longLine(this.#lines + 1, maxChars);
+      }
     }
   }
 
@@ -136,14 +159,17 @@ export class CsvChunks {
     let text: string;
     try {
       text = this.#decoder ? this.#decoder.decode(bytes, { stream }) : decodeWindows1252(bytes);
+      if (this.#decoder && !this.#sawUtf8 && !this.#forced) this.#sawUtf8 = bytes.some((b) => b >= 0x80);
     } catch {
-      this.warnings.push(
-        this.#reads === 1
-          ? 'Read as Windows-1252 (not valid UTF-8).'
-          : `Read as Windows-1252 from byte ${start.toLocaleString('en')} on (not valid UTF-8 there).`
-      );
-      this.#setEncoding('windows-1252');
-      text = decodeWindows1252(bytes);
+      if (this.#fallbackAt < 0) {
+        this.#fallbackAt = start;
+        this.#fallbackFirst = this.#reads === 1;
+      }
+      this.#encoding = 'windows-1252';
+      const mixed = decodeMixed(bytes);
+      this.#legacyLines += mixed.legacyLines;
+      this.#sawUtf8 ||= mixed.utf8Lines > 0;
+      text = mixed.text;
     }
     const nul = text.indexOf('\0');
     if (nul >= 0) {
@@ -186,6 +212,50 @@ function looksUtf16(head: Uint8Array): boolean {
   return half > 0 && (zeroOdd > 0.8 * half || zeroEven > 0.8 * half);
 }
 
+/**
+ * Decodes text line by line: lines that are valid UTF-8 as UTF-8, the others as Windows-1252, so a
+ * file whose rows were appended by programs with different encodings reads right in both parts.
+ * @param bytes the text's bytes (ending on a line break or at the end of the file)
+ */
+export function decodeMixed(bytes: Uint8Array): { text: string; legacyLines: number; utf8Lines: number } {
+  const parts: string[] = [];
+  let legacyLines = 0;
+  let utf8Lines = 0;
+  for (let start = 0; start < bytes.length; ) {
+    let end = bytes.indexOf(0x0a, start);
+    end = end < 0 ? bytes.length : end + 1;
+    const line = bytes.subarray(start, end);
+    const ascii = line.every((b) => b < 0x80);
+    if (ascii || validUtf8(line)) {
+      parts.push(UTF8.decode(line));
+      if (!ascii) utf8Lines++;
+    } else {
+      parts.push(decodeWindows1252(line));
+      legacyLines++;
+    }
+    start = end;
+  }
+  return { text: parts.join(''), legacyLines, utf8Lines };
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+function validUtf8(bytes: Uint8Array): boolean {
+  try {
+    UTF8.decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function longLine(line: number, maxChars: number): EngineError {
+  return new EngineError({
+    code: 'FILE_FORMAT',
+    message: `Line ${line.toLocaleString('en')} is longer than ${Math.round(maxChars / (1 << 20))} MB and has no line break, so it is not a row of a table. Check that the file is really CSV (not one long JSON text or a binary file) and that its lines end with line breaks.`
+  });
+}
+
 function utf16(): EngineError {
   return new EngineError({
     code: 'FILE_FORMAT',
@@ -196,6 +266,6 @@ function utf16(): EngineError {
 function unbalancedQuote(quote: string, line: number): EngineError {
   return new EngineError({
     code: 'FILE_FORMAT',
-    message: `A quoted field (${quote}) that starts at or after line ${line.toLocaleString('en')} never ends. Check the quote character, or load with quote set to none.`
+    message: `A quoted field (${quote}) that starts on line ${line.toLocaleString('en')} never ends. Check the quote character, or load with quote set to none.`
   });
 }

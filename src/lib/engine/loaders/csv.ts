@@ -39,6 +39,10 @@ const INSPECT_BYTES = 2 * 1024 * 1024;
 const INFER_ROWS = 10_000;
 /** Columns measured per statistics query (keeps each query a reasonable size for wide files). */
 const STATS_COLUMNS_PER_QUERY = 40;
+/** Fields per record beyond which a file is refused: more is a wrong delimiter or not a table. */
+export const MAX_CSV_COLUMNS = 20_000;
+/** Files wider than this load as text with the first line as header: per-column type inference would take minutes. */
+export const WIDE_CSV_COLUMNS = 1_000;
 
 /** Tuning for `createCsvLoader`. */
 export interface CsvLoaderConfig {
@@ -225,16 +229,23 @@ async function planCsv(
   const first: ColumnStats[] = [];
   const rest: ColumnStats[] = [];
   const values = `${raw}_values`;
-  try {
-    await db.exec(String(statsValuesQuery(raw, values, rawNames, INFER_ROWS + 1)));
-    for (let i = 0; i < rawWidth; i += STATS_COLUMNS_PER_QUERY) {
-      const count = Math.min(STATS_COLUMNS_PER_QUERY, rawWidth - i);
-      const parsed = parseStats(await db.rows(String(statsQuery(values, i, count, dateFormats))), count, dateFormats);
-      first.push(...parsed.first);
-      rest.push(...parsed.rest);
+  const wide = rawWidth > WIDE_CSV_COLUMNS;
+  if (wide) {
+    const none = parseStats([], rawWidth, dateFormats);
+    first.push(...none.first);
+    rest.push(...none.rest);
+  } else {
+    try {
+      await db.exec(String(statsValuesQuery(raw, values, rawNames, INFER_ROWS + 1)));
+      for (let i = 0; i < rawWidth; i += STATS_COLUMNS_PER_QUERY) {
+        const count = Math.min(STATS_COLUMNS_PER_QUERY, rawWidth - i);
+        const parsed = parseStats(await db.rows(String(statsQuery(values, i, count, dateFormats))), count, dateFormats);
+        first.push(...parsed.first);
+        rest.push(...parsed.rest);
+      }
+    } finally {
+      await db.exec(String(sql`DROP TABLE IF EXISTS ${ident(values)}`));
     }
-  } finally {
-    await db.exec(String(sql`DROP TABLE IF EXISTS ${ident(values)}`));
   }
   const [row0] = await db.rows<Record<string, string | null>>(String(sql`SELECT * FROM ${ident(raw)} WHERE rowid = 0`));
   const cells = rawNames.slice(0, chunk.scan.firstFields).map((c) => row0?.[c] ?? null);
@@ -247,11 +258,12 @@ async function planCsv(
   };
   const header =
     opts.header ??
-    looksLikeHeader(
-      first,
-      decide(rest, rawNames.map((c, i) => cells[i] ?? c)).decisions.map((d) => d.conversion),
-      cells
-    );
+    (wide ||
+      looksLikeHeader(
+        first,
+        decide(rest, rawNames.map((c, i) => cells[i] ?? c)).decisions.map((d) => d.conversion),
+        cells
+      ));
 
   const dataCounts = new Map(chunk.scan.fieldCounts);
   if (header) dataCounts.set(chunk.scan.firstFields, (dataCounts.get(chunk.scan.firstFields) ?? 1) - 1);
@@ -264,6 +276,11 @@ async function planCsv(
   const selected = selectColumns(ctx.options.columns, originals, names);
   const numberLocale: NumberLocale = locale ?? fallbackLocale ?? 'en';
   const warnings: string[] = [];
+  if (wide) {
+    warnings.push(
+      `The file has ${rawWidth.toLocaleString('en')} columns, more than the ${WIDE_CSV_COLUMNS.toLocaleString('en')} whose types are detected: all columns are text${opts.header === undefined ? ' and the first line is the header' : ''}. Set column types in the CSV options where needed.`
+    );
+  }
   const typeOverrides = new Map(Object.entries(opts.columnTypes ?? {}));
   const columns: PlannedColumn[] = selected.map((i) => {
     const key = [originals[i], names[i]].find((k) => typeOverrides.has(k));
@@ -301,10 +318,17 @@ async function planCsv(
  * Registers a chunk as a file and reads it, all VARCHAR, into the raw table `c1…cN`.
  */
 async function stageChunk(db: Db, raw: string, fileName: string, chunk: CsvChunk, dialect: ScanDialect, width: number): Promise<void> {
+  if (width > MAX_CSV_COLUMNS) {
+    const shown = dialect.delimiter === '\t' ? 'tab' : `"${dialect.delimiter}"`;
+    throw new EngineError({
+      code: 'FILE_FORMAT',
+      message: `A row in lines ${chunk.firstLine.toLocaleString('en')}–${(chunk.firstLine + chunk.scan.lines - 1).toLocaleString('en')} has ${width.toLocaleString('en')} fields split by ${shown}; seglab reads at most ${MAX_CSV_COLUMNS.toLocaleString('en')} columns. Check the delimiter, or whether the file is a table at all.`
+    });
+  }
   const columns = join(Array.from({ length: width }, (_, i) => sql`${lit(`c${i + 1}`)}: 'VARCHAR'`));
   const query = sql`CREATE OR REPLACE TEMP TABLE ${ident(raw)} AS SELECT * FROM read_csv(${lit(db.filePath(fileName))},
     columns = {${columns}}, header = false, auto_detect = false, delim = ${lit(dialect.delimiter)},
-    quote = ${lit(dialect.quote)}, escape = ${lit(dialect.quote)}, null_padding = true,
+    quote = ${lit(dialect.quote)}, escape = ${lit(dialect.quote)}, null_padding = true, max_line_size = ${chunk.text.length + 1},
     parallel = ${!chunk.scan.quotedNewlines})`;
   await db.registerBuffer(fileName, new TextEncoder().encode(chunk.text));
   try {

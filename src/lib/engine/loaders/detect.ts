@@ -4,9 +4,13 @@ import type { ByteSource } from '../source';
 import { formatFromName } from '../../notebook/model';
 
 
+/** Formats whose files always start with magic bytes; text named so is read as text. */
+const BINARY_FORMATS = new Set<FileFormat>(['parquet', 'arrow', 'xlsx']);
+
 /**
  * Decides a file's format from its first bytes, falling back to the extension. Content wins over
- * the name where the magic bytes are unambiguous, so a Parquet file named `.csv` still loads.
+ * the name where the magic bytes are unambiguous, so a Parquet file named `.csv` still loads, and
+ * text named `.parquet`, `.arrow` or `.xlsx` (some systems export CSV as `.xls`) is read as text.
  * @param source the file
  */
 export async function detectFormat(source: ByteSource): Promise<FileFormat> {
@@ -39,7 +43,7 @@ export async function detectFormat(source: ByteSource): Promise<FileFormat> {
   }
   const byExt = formatFromName(source.name);
   if (byExt === 'json' || byExt === 'ndjson') return jsonShape(head) ?? byExt;
-  if (byExt) return byExt;
+  if (byExt && !(BINARY_FORMATS.has(byExt) && !looksBinary(head))) return byExt;
   const shape = jsonShape(head);
   if (shape) return shape;
   if (looksBinary(head)) {

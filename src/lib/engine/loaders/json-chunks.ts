@@ -168,6 +168,42 @@ function wrapLines(piece: Uint8Array, fileStart: boolean): { bytes: Uint8Array |
   return { bytes: records ? out.subarray(0, o) : null, lines: newlines };
 }
 
+/** Nesting deeper than this is refused: no table has such columns, and deep values overflow parsers. */
+export const MAX_JSON_DEPTH = 100;
+
+/**
+ * Throws a `FILE_FORMAT` error naming the line when JSON text nests arrays / objects more than
+ * `MAX_JSON_DEPTH` levels below its records (a chunk's own `[` is level 0).
+ * @param bytes UTF-8 JSON text (a chunk, or a whole object)
+ * @param file the file name for the message
+ * @param firstLine the file line where `bytes` starts
+ * @param outer levels that wrap the records (1 for a chunk's `[…]`, 0 for a single object)
+ */
+export function checkJsonDepth(bytes: Uint8Array, file: string, firstLine: number, outer: number): void {
+  let depth = 0;
+  let line = firstLine;
+  let inString = false;
+  let escape = false;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i];
+    if (b === NL) line++;
+    if (inString) {
+      if (escape) escape = false;
+      else if (b === BACKSLASH) escape = true;
+      else if (b === QUOTE) inString = false;
+    } else if (b === QUOTE) inString = true;
+    else if (b === OPEN || b === LBRACE) {
+      if (++depth - outer > MAX_JSON_DEPTH) {
+        throw new EngineError({
+          code: 'FILE_FORMAT',
+          message: `The JSON is nested more than ${MAX_JSON_DEPTH} levels deep (line ${line.toLocaleString('en')}), too deep to be columns of a table. Flatten the data before loading it.`,
+          file
+        });
+      }
+    } else if (b === CLOSE || b === RBRACE) depth--;
+  }
+}
+
 function chunkOf(parts: Uint8Array[], firstLine: number, end: number): JsonChunk {
   const size = parts.reduce((s, p) => s + p.length, 0);
   const bytes = new Uint8Array(size + 2);

@@ -4,7 +4,7 @@ import { EngineError } from '../errors';
 import type { ByteSource } from '../source';
 import { columnsToIPC, duckdbTypeName, kindWidth } from './arrow-build';
 import { checkCancelled, count, nativeFilePath, sampleSize, selectColumns } from './common';
-import { arrayChunks, jsonTop, ndjsonChunks, type JsonChunk } from './json-chunks';
+import { arrayChunks, checkJsonDepth, jsonTop, ndjsonChunks, type JsonChunk } from './json-chunks';
 import { jsonErrorLine, recordsToColumns } from './json-records';
 import type { InspectContext, Loader, LoadContext, LoadResult } from './types';
 
@@ -42,6 +42,8 @@ interface State {
   warnings: string[];
   /** Key order of the first records, so columns follow the file rather than the alphabet. */
   order: string[] | null;
+  /** DuckDB's JSON reader refused a chunk: the rest is parsed in JS. */
+  duckdbFailed?: boolean;
 }
 
 async function loadJson(ctx: LoadContext, format: JsonFormat): Promise<LoadResult> {
@@ -89,18 +91,21 @@ async function insertChunk(ctx: LoadContext, chunk: JsonChunk, format: JsonForma
   if (!state.order) {
     text = decoder.decode(chunk.bytes);
     state.order = keyOrder(parseChunk(ctx, text, chunk, format));
-  }
+  } else checkJsonDepth(chunk.bytes, ctx.source.name, chunk.firstLine, 1);
   let viaDuckDB = false;
-  if (ctx.db.insertJSON) {
+  if (ctx.db.insertJSON && !state.duckdbFailed) {
     const fileName = `${ctx.table}__chunk.json`;
     await ctx.db.registerBuffer(fileName, chunk.bytes.slice());
     try {
       await ctx.db.insertJSON(chunkTable, fileName, true);
       viaDuckDB = true;
     } catch {
+      state.duckdbFailed = true;
       await ctx.db.exec(String(sql`DROP TABLE IF EXISTS ${ident(chunkTable)}`));
     } finally {
-      await ctx.db.dropFile(fileName);
+      // duckdb-wasm keeps the file open when its JSON reader fails part-way and then refuses to
+      // drop it ("file is in use"); later chunks take the JS path, so this happens once per load.
+      await ctx.db.dropFile(fileName).catch(() => undefined);
     }
   }
   if (!viaDuckDB) {
@@ -121,6 +126,7 @@ async function insertChunk(ctx: LoadContext, chunk: JsonChunk, format: JsonForma
 }
 
 function parseChunk(ctx: LoadContext | InspectContext, text: string, chunk: JsonChunk, format: JsonFormat): unknown[] {
+  checkJsonDepth(chunk.bytes, ctx.source.name, chunk.firstLine, 1);
   try {
     return JSON.parse(text) as unknown[];
   } catch (e) {
@@ -236,7 +242,9 @@ async function objectRecords(ctx: InspectContext): Promise<{ records: unknown[];
       file: ctx.source.name
     });
   }
-  const text = decoder.decode(await ctx.source.read(0, ctx.source.size));
+  const bytes = await ctx.source.read(0, ctx.source.size);
+  checkJsonDepth(bytes, ctx.source.name, 1, 0);
+  const text = decoder.decode(bytes);
   const obj = parseChunk(ctx, text, { bytes: new Uint8Array(0), firstLine: 1, end: 0 }, 'json') as unknown as Record<string, unknown>;
   const lists = Object.entries(obj).filter(([, v]) => Array.isArray(v) && v.length && v.every((x) => x !== null && typeof x === 'object'));
   if (lists.length === 1) {

@@ -10,6 +10,12 @@ import { readZipDirectory, readZipEntry, type ZipEntry } from './xlsx-zip';
 
 /** Sheet XML beyond this (declared, uncompressed) is refused before anything is inflated. */
 export const XLSX_XML_LIMIT = 1024 ** 3;
+/**
+ * One sheet's XML beyond this (about 270,000 rows of three columns) is refused up front:
+ * read-excel-file parses a sheet whole, and on 1,048,576 rows (117 MB of XML) it ran for two
+ * minutes in Node and then failed.
+ */
+export const XLSX_SHEET_LIMIT = 32 * 1024 ** 2;
 const BATCH_ROWS = 100_000;
 const DAY_MS = 86_400_000;
 
@@ -22,6 +28,8 @@ export const xlsxLoader: Loader = {
   format: 'xlsx',
   async inspect(ctx) {
     const book = await openBook(ctx);
+    const refusal = guard(ctx, book);
+    if (refusal) throw new EngineError({ code: 'FILE_TOO_LARGE', message: refusal, file: ctx.source.name });
     const estimate: LoadEstimate = {
       file: ctx.source.name,
       format: 'xlsx',
@@ -34,8 +42,6 @@ export const xlsxLoader: Loader = {
       sheets: book.sheets,
       warnings: []
     };
-    const refusal = guard(ctx, book.xmlBytes);
-    if (refusal) return { ...estimate, warnings: [refusal] };
     const sheet = await parseSheet(ctx, book.sheets);
     const sample = sampleSize(ctx);
     const rows = sample === null ? sheet.rows.length : Math.min(sample, sheet.rows.length);
@@ -53,7 +59,7 @@ export const xlsxLoader: Loader = {
     const insertArrow = ctx.db.insertArrow?.bind(ctx.db);
     if (!insertArrow) throw new EngineError({ code: 'UNSUPPORTED', message: 'This engine cannot insert Arrow data.', file: ctx.source.name });
     const book = await openBook(ctx);
-    const refusal = guard(ctx, book.xmlBytes);
+    const refusal = guard(ctx, book);
     if (refusal) throw new EngineError({ code: 'FILE_TOO_LARGE', message: refusal, file: ctx.source.name });
     ctx.onProgress({ phase: 'reading', bytesRead: 0, bytesTotal: ctx.source.size, rows: 0 });
     const sheet = await parseSheet(ctx, book.sheets);
@@ -86,6 +92,8 @@ interface Book {
   sheets: string[];
   /** Declared uncompressed size of all XML parts (what read-excel-file inflates). */
   xmlBytes: number;
+  /** Declared uncompressed size of each sheet's XML, by sheet name (when the workbook links it). */
+  sheetBytes: Map<string, number>;
 }
 
 async function openBook(ctx: InspectContext): Promise<Book> {
@@ -94,6 +102,14 @@ async function openBook(ctx: InspectContext): Promise<Book> {
   const workbook = entries.find((e) => e.name === 'xl/workbook.xml');
   if (!workbook) throw corrupt(ctx.source, 'The .xlsx file has no workbook inside (xl/workbook.xml is missing): it is not an Excel workbook.');
   const xmlBytes = entries.filter(isXmlPart).reduce((s, e) => s + e.size, 0);
+  const liar = entries.find((e) => e.method === 8 && e.compressedSize > e.size + e.size / 100 + 1024);
+  if (liar) {
+    throw new EngineError({
+      code: 'FILE_TOO_LARGE',
+      message: `This .xlsx declares sizes that do not match its content ("${liar.name}" says ${liar.size.toLocaleString('en-US')} bytes but holds more); it may be a zip bomb, so it is not unpacked. Save the sheet as CSV or Parquet instead.`,
+      file: ctx.source.name
+    });
+  }
   if (workbook.size > 64 * 1024 * 1024) throw corrupt(ctx.source, 'The .xlsx workbook part is implausibly large.');
   let xml: string;
   try {
@@ -101,22 +117,55 @@ async function openBook(ctx: InspectContext): Promise<Book> {
   } catch (e) {
     throw corrupt(ctx.source, 'The .xlsx file is damaged: its workbook part cannot be unpacked.', e);
   }
-  const sheets = [...xml.matchAll(/<(?:\w+:)?sheet\b[^>]*?\bname="([^"]*)"/g)].map((m) => unescapeXml(m[1]));
+  const tags = [...xml.matchAll(/<(?:\w+:)?sheet\b[^>]*>/g)].map((m) => m[0]);
+  const sheets = tags.flatMap((t) => /\bname="([^"]*)"/.exec(t)?.[1] ?? []).map(unescapeXml);
   if (!sheets.length) throw corrupt(ctx.source, 'The .xlsx workbook lists no sheets.');
-  return { sheets, xmlBytes };
+  return { sheets, xmlBytes, sheetBytes: await sheetSizes(ctx.source, entries, tags) };
+}
+
+/** Each sheet's declared XML size, following `r:id` through `xl/_rels/workbook.xml.rels`. */
+async function sheetSizes(source: ByteSource, entries: ZipEntry[], tags: string[]): Promise<Map<string, number>> {
+  const sizes = new Map<string, number>();
+  const rels = entries.find((e) => e.name === 'xl/_rels/workbook.xml.rels');
+  if (!rels || rels.size > 16 * 1024 * 1024) return sizes;
+  let text: string;
+  try {
+    text = new TextDecoder().decode(await readZipEntry(source, rels));
+  } catch {
+    return sizes;
+  }
+  const targets = new Map<string, string>();
+  for (const [rel] of text.matchAll(/<(?:\w+:)?Relationship\b[^>]*>/g)) {
+    const id = /\bId="([^"]*)"/.exec(rel)?.[1];
+    const target = /\bTarget="([^"]*)"/.exec(rel)?.[1];
+    if (id && target) targets.set(id, target.startsWith('/') ? target.slice(1) : `xl/${target}`);
+  }
+  for (const tag of tags) {
+    const name = /\bname="([^"]*)"/.exec(tag)?.[1];
+    const id = /\b(?:\w+:)?id="([^"]*)"/.exec(tag)?.[1];
+    const part = id === undefined ? undefined : entries.find((e) => e.name === targets.get(id));
+    if (name !== undefined && part) sizes.set(unescapeXml(name), part.size);
+  }
+  return sizes;
 }
 
 function isXmlPart(e: ZipEntry): boolean {
   return e.name.endsWith('.xml') || e.name.endsWith('.xml.rels');
 }
 
-function guard(ctx: InspectContext, xmlBytes: number): string | null {
+function guard(ctx: InspectContext, book: Book): string | null {
+  const { xmlBytes } = book;
   const mb = (b: number) => `${Math.round(b / 1024 ** 2).toLocaleString('en-US')} MB`;
   if (xmlBytes > XLSX_XML_LIMIT) {
     return `This .xlsx unpacks to ${mb(xmlBytes)} of XML (limit ${mb(XLSX_XML_LIMIT)}); it may be a zip bomb. Save the sheet as CSV or Parquet instead.`;
   }
   if (xmlBytes > ctx.availableBytes) {
     return `This .xlsx unpacks to ${mb(xmlBytes)} of XML, more than the ${mb(ctx.availableBytes)} of memory left. Save the sheet as CSV or Parquet instead.`;
+  }
+  const sheet = ctx.options.sheet ?? book.sheets[0];
+  const sheetBytes = book.sheetBytes.get(sheet) ?? 0;
+  if (sheetBytes > XLSX_SHEET_LIMIT) {
+    return `The sheet "${sheet}" is ${mb(sheetBytes)} of XML once unpacked (several hundred thousand rows); the Excel reader takes sheets up to ${mb(XLSX_SHEET_LIMIT)}. In Excel, save the sheet as "CSV UTF-8" and load that: CSV of any size loads in chunks.`;
   }
   return null;
 }
@@ -157,6 +206,9 @@ async function parseSheet(ctx: InspectContext, sheets: string[]): Promise<Parsed
   }
   const warnings: string[] = [];
   if (sheets.length > 1) warnings.push(`Loaded sheet "${sheet}" of ${sheets.length} (${sheets.map((s) => `"${s}"`).join(', ')}).`);
+  if (data.length === 0) {
+    throw new EngineError({ code: 'FILE_EMPTY', message: `The sheet "${sheet}" is empty: it has no header and no rows.`, file: ctx.source.name });
+  }
   const [header = [], ...rows] = data;
   const width = Math.max(header.length, ...rows.slice(0, 1000).map((r) => r.length));
   const names = uniqueColumnNames(Array.from({ length: width }, (_, i) => headerText(header[i])));
