@@ -18,7 +18,7 @@
  * on a 10,000-row sample; medians of `runs`.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -194,7 +194,9 @@ async function main(): Promise<void> {
       try {
         const native = await NativeDb.open();
         const csv = path.join(tmp, 'customers.csv');
-        await native.exec(`COPY (${customersSql(n)}) TO '${csv.replaceAll("'", "''")}' (HEADER)`);
+        // The locked-down engine writes only into its own scratch directory (db.ts lockdownSql).
+        await native.exec(`COPY (${customersSql(n)}) TO '${native.filePath('customers.csv').replaceAll("'", "''")}' (HEADER)`);
+        copyFileSync(native.filePath('customers.csv'), csv);
         await native.close();
         const sk = sklearnRuns(csv, runs);
         rows.push(

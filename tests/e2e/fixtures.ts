@@ -64,6 +64,18 @@ export async function openApp(page: Page, query = ''): Promise<void> {
 }
 
 /**
+ * Runs a notebook opened from a file or `?open=`: waits for its preview (nothing has run yet) and
+ * clicks "Run notebook".
+ * @param page the page
+ */
+export async function runOpened(page: Page): Promise<void> {
+  const preview = page.locator('[data-testid=opened-preview]');
+  await expect(preview).toBeVisible({ timeout: 60_000 });
+  await preview.locator('[data-testid=opened-run]').click();
+  await expect(preview).toHaveCount(0);
+}
+
+/**
  * Picks files through the file input and waits for their tables (by name) to appear.
  * @param page the page
  * @param files absolute paths

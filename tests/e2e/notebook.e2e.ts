@@ -3,7 +3,7 @@ import type { Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { addSqlCell, ARTIFACTS, expect, loadFiles, openApp, setSql, shot, test } from './fixtures';
+import { addSqlCell, ARTIFACTS, expect, loadFiles, openApp, runOpened, setSql, shot, test } from './fixtures';
 
 const SAMPLES = path.resolve('static/samples');
 const DATA = [path.join(SAMPLES, 'kunden.csv'), path.join(SAMPLES, 'bestellungen.csv')];
@@ -160,6 +160,7 @@ test.describe('notebook', () => {
 
     // Open the saved file: same cells, same results once the data is attached.
     await page.setInputFiles('input[data-testid=open-notebook-input]', savedPath);
+    await runOpened(page);
     await attachAll(page);
     expect(await cellIds(page)).toEqual(before);
     await expect.poll(() => results(page), { timeout: 60_000 }).toEqual(built);
@@ -172,6 +173,7 @@ test.describe('notebook', () => {
     });
     await page.goto('./?open=e2e-open/nb.seglab.json');
     await expect(page.locator('main')).toHaveAttribute('data-engine', 'ready', { timeout: 60_000 });
+    await runOpened(page);
     await expect(page.locator('li[data-table=bestellungen]')).toHaveAttribute('data-rows', '15000', { timeout: 60_000 });
     expect(await cellIds(page)).toEqual(before);
     await expect.poll(() => results(page), { timeout: 60_000 }).toEqual(built);

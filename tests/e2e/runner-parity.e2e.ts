@@ -2,7 +2,7 @@ import type { Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { ARTIFACTS, expect, openApp, test } from './fixtures';
+import { ARTIFACTS, expect, openApp, runOpened, test } from './fixtures';
 
 interface Sample {
   file: string;
@@ -55,6 +55,7 @@ for (const sample of SAMPLES) {
     expect(cells.length).toBeGreaterThanOrEqual(sample.minCells);
 
     await openApp(page, sample.query);
+    if (sample.query.startsWith('?open=')) await runOpened(page);
     for (const [table, rows] of Object.entries(sample.tables)) {
       await expect(page.locator(`li[data-table=${table}]`)).toHaveAttribute('data-rows', String(rows), { timeout: 60_000 });
     }

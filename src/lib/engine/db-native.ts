@@ -52,8 +52,8 @@ import {
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { ident, join, sql, type SqlFragment } from '../sql/quote';
-import { LOCKDOWN_SQL, type Db } from './db';
+import { ident, join, lit, sql, type SqlFragment } from '../sql/quote';
+import { lockdownSql, type Db } from './db';
 import { EngineError, fromDuckDBError } from './errors';
 
 /**
@@ -69,19 +69,28 @@ export class NativeDb implements Db {
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly conn: DuckDBConnection,
-    private readonly dir: string
+    private readonly dir: string,
+    private readonly readable: ReadonlySet<string>
   ) {}
 
+  readsInPlace(file: string): boolean {
+    return this.readable.has(path.resolve(file));
+  }
+
   /**
-   * Opens an in-memory database with extension loading locked down.
-   * @param options `threads` to cap DuckDB's worker threads (default: all cores)
+   * Opens an in-memory database, locked down (`lockdownSql`) to its private temp directory, where
+   * it also spills what does not fit in memory, and to the files named in `readable`.
+   * @param options `threads` to cap DuckDB's worker threads (default: all cores); `readable`: files
+   *   SQL may read where they are (the runner passes the notebook's declared sources, nothing else)
    */
-  static async open(options: { threads?: number } = {}): Promise<NativeDb> {
+  static async open(options: { threads?: number; readable?: readonly string[] } = {}): Promise<NativeDb> {
     const instance = await DuckDBInstance.create(':memory:', options.threads ? { threads: String(options.threads) } : {});
     const conn = await instance.connect();
     const dir = await mkdtemp(path.join(os.tmpdir(), 'seglab-'));
-    const db = new NativeDb(instance, conn, dir);
-    for (const s of LOCKDOWN_SQL) await db.exec(s);
+    const readable = (options.readable ?? []).map((p) => path.resolve(p));
+    const db = new NativeDb(instance, conn, dir, new Set(readable));
+    await db.exec(String(sql`SET temp_directory = ${lit(path.join(dir, 'spill'))}`));
+    for (const s of lockdownSql(`${dir}${path.sep}`, readable)) await db.exec(s);
     const [{ v }] = await db.rows<{ v: string }>('SELECT version() AS v');
     db.version = v;
     return db;

@@ -1,6 +1,5 @@
 import * as duckdb from '@duckdb/duckdb-wasm/blocking';
-import { randomBytes } from 'node:crypto';
-import { rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -24,6 +23,10 @@ export async function openNodeWasmDb(): Promise<WasmDb> {
   await bindings.instantiate();
   bindings.open({});
   const conn = bindings.connect() as unknown as { _conn: number };
-  const prefix = path.join(os.tmpdir(), `seglab-wasm-${process.pid}-${randomBytes(4).toString('hex')}-`);
-  return WasmDb.open(bindings, conn._conn, { prefix, unlink: (file) => rm(file, { force: true }) });
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'seglab-wasm-'));
+  return WasmDb.open(bindings, conn._conn, {
+    directory: `${dir}${path.sep}`,
+    unlink: (file) => rm(file, { force: true }),
+    remove: () => rm(dir, { recursive: true, force: true })
+  });
 }

@@ -1,7 +1,7 @@
 import type { AsyncDuckDB } from '@duckdb/duckdb-wasm';
 import { tableToIPC, type Table } from 'apache-arrow';
 import { ipcToRows } from './arrow-rows';
-import { LOCKDOWN_SQL, type Db } from './db';
+import { lockdownSql, type Db } from './db';
 import { fromDuckDBError } from './errors';
 
 /**
@@ -26,16 +26,19 @@ interface PendingQueries {
 }
 
 /**
- * Where files live. In the browser, names stay in DuckDB-WASM's in-memory file system. In Node,
- * DuckDB-WASM resolves names that were not registered (e.g. `COPY … TO`) against the real disk,
- * relative to the process's working directory: `prefix` moves them to a private temp location and
- * `unlink` deletes such a file when it is dropped.
+ * Where files live: every registered or written file is `directory` + its URI-encoded name, and
+ * the lockdown (`lockdownSql`) lets SQL reach that directory only. In the browser it is a name
+ * prefix in DuckDB-WASM's in-memory file system (`/seglab/`). In Node, DuckDB-WASM resolves names
+ * that were not registered (e.g. `COPY … TO`) against the real disk, so it is a private temp
+ * directory, `unlink` deletes a written file when it is dropped and `remove` the directory on close.
  */
 export interface WasmFileOptions {
-  /** Prepended to every (URI-encoded) file name, e.g. `/tmp/seglab-wasm-1234-x7-` (Node only). */
-  prefix?: string;
+  /** The scratch directory, ending with `/`, e.g. `/seglab/` or `/tmp/seglab-wasm-x7Tq/`. */
+  directory: string;
   /** Deletes a real file written by SQL (Node only); must not throw when there is none. */
   unlink?: (path: string) => void | Promise<void>;
+  /** Deletes the scratch directory (Node only). */
+  remove?: () => void | Promise<void>;
 }
 
 /** `Db` over DuckDB-WASM: `AsyncDuckDB` in the browser worker or the blocking bindings in Node. */
@@ -52,14 +55,14 @@ export class WasmDb implements Db {
   ) {}
 
   /**
-   * Wraps opened bindings and a connection id, and locks extension loading down.
+   * Wraps opened bindings and a connection id, and locks the database down (`lockdownSql`).
    * @param bindings `AsyncDuckDB` or the blocking bindings
    * @param conn a connection id (`connectInternal()` / `connect()._conn`)
-   * @param files Node only: where written files go and how to clean up (see `WasmFileOptions`)
+   * @param files the scratch directory, and in Node how to clean up (see `WasmFileOptions`)
    */
-  static async open(bindings: WasmBindings, conn: number, files: WasmFileOptions = {}): Promise<WasmDb> {
+  static async open(bindings: WasmBindings, conn: number, files: WasmFileOptions): Promise<WasmDb> {
     const db = new WasmDb(bindings, conn, files);
-    for (const s of LOCKDOWN_SQL) await db.exec(s);
+    for (const s of lockdownSql(files.directory)) await db.exec(s);
     const [{ v }] = await db.rows<{ v: string }>('SELECT version() AS v');
     db.version = v;
     return db;
@@ -109,9 +112,8 @@ export class WasmDb implements Db {
   }
 
   filePath(name: string): string {
-    if (this.files.prefix === undefined) return name;
     const safe = encodeURIComponent(name).replace(/[!'()*~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-    return `${this.files.prefix}${safe}`;
+    return `${this.files.directory}${safe}`;
   }
 
   async readFile(name: string): Promise<Uint8Array> {
@@ -152,7 +154,9 @@ export class WasmDb implements Db {
     if (this.#running && isPending(this.bindings)) await this.bindings.cancelPendingQuery(this.conn);
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    await this.files.remove?.();
+  }
 }
 
 function isPending(b: WasmBindings): b is WasmBindings & PendingQueries {

@@ -1,4 +1,5 @@
 import type { Table } from 'apache-arrow';
+import { join, lit, sql } from '../sql/quote';
 
 /**
  * The narrow database contract every engine backend implements: DuckDB-WASM in the browser
@@ -50,16 +51,34 @@ export interface Db {
    * returns nothing (native).
    */
   tableNames?(sql: string): Promise<string[]>;
+  /**
+   * Whether SQL may read this file on disk where it is, despite the lockdown (native: the runner's
+   * declared sources). Loaders register a copy of any other file.
+   */
+  readsInPlace?(path: string): boolean;
   /** Interrupts the running statement, if any. */
   cancel(): Promise<void>;
   close(): Promise<void>;
 }
 
 /**
- * Statements every backend runs first: no extension may be installed or loaded from the network,
- * and SQL may not reach remote files.
+ * Statements every backend runs first, so that SQL (a notebook opened from a file or a link
+ * included) reaches only the tables in the database and the backend's own scratch directory:
+ * no extension is installed or loaded, no file outside `scratchDir` (no `https://`, `s3://`,
+ * `/etc/…`) is read, written, attached or globbed, and `lock_configuration` comes last so no later
+ * statement can `SET` any of this back.
+ * @param scratchDir the directory the backend's registered and written files live in (ends with `/`)
+ * @param readable files SQL may also read where they are (the runner's declared sources)
  */
-export const LOCKDOWN_SQL = [
-  'SET autoinstall_known_extensions = false',
-  'SET autoload_known_extensions = false'
-];
+export function lockdownSql(scratchDir: string, readable: readonly string[] = []): string[] {
+  const paths = readable.length ? [sql`SET allowed_paths = [${join(readable.map((p) => lit(p)))}]`] : [];
+  return [
+    ...paths,
+    sql`SET autoinstall_known_extensions = false`,
+    sql`SET autoload_known_extensions = false`,
+    sql`SET allow_community_extensions = false`,
+    sql`SET allowed_directories = [${lit(scratchDir)}]`,
+    sql`SET enable_external_access = false`,
+    sql`SET lock_configuration = true`
+  ].map(String);
+}

@@ -58,12 +58,26 @@ export function fromDuckDBError(cause: unknown, sql?: string): EngineError {
   if (cause instanceof EngineError) return cause;
   const message = cause instanceof Error ? cause.message : String(cause);
   let code: EngineErrorCode = 'SQL_RUNTIME';
-  if (/^Parser Error/i.test(message)) code = 'SQL_PARSE';
+  if (isWasmTrap(cause)) code = 'ENGINE_DIED';
+  else if (/^Parser Error/i.test(message)) code = 'SQL_PARSE';
   else if (/^(Binder|Catalog) Error/i.test(message)) code = 'SQL_BIND';
   else if (/interrupt/i.test(message)) code = 'CANCELLED';
   else if (/^(INTERNAL|FATAL) Error/i.test(message)) code = 'INTERNAL';
   const pos = sql ? errorPosition(message, sql) : undefined;
   return new EngineError({ code, message: message.split('\n')[0], detail: message, sql, ...pos }, { cause });
+}
+
+/**
+ * Whether a failure is the WebAssembly module trapping or aborting (out of bounds, `unreachable`,
+ * Emscripten's `Aborted(…)`): DuckDB-WASM's worker reports it like any error, but the module is
+ * broken afterwards and the engine must be restarted. DuckDB's own `Out of Memory Error` is not one:
+ * the query fails and the engine goes on.
+ * @param cause the thrown value (DuckDB-WASM's worker keeps the name `RuntimeError`)
+ */
+export function isWasmTrap(cause: unknown): boolean {
+  if (!(cause instanceof Error)) return false;
+  if (cause.name === 'RuntimeError') return true;
+  return /^(RuntimeError: |Aborted\()|memory access out of bounds|unreachable executed|table index is out of bounds|Program terminated with exit/.test(cause.message);
 }
 
 function errorPosition(message: string, sql: string): { line: number; column: number } | undefined {

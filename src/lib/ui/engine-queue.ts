@@ -13,9 +13,15 @@ export class Ticket {
  */
 export class EngineQueue {
   #tail: Promise<unknown> = Promise.resolve();
+  #waiting = 0;
 
   /** @param client the engine client */
   constructor(readonly client: EngineClient) {}
+
+  /** Whether a task runs or waits. */
+  get busy(): boolean {
+    return this.#waiting > 0;
+  }
 
   /**
    * Queues `fn`; if `ticket` is cancelled before its turn, `fn` never runs and the promise
@@ -34,10 +40,11 @@ export class EngineQueue {
         if (ticket) ticket.running = false;
       }
     };
+    this.#waiting++;
     const result = this.#tail.then(task, task);
     this.#tail = result.then(
-      () => undefined,
-      () => undefined
+      () => void this.#waiting--,
+      () => void this.#waiting--
     );
     return result;
   }

@@ -15,6 +15,8 @@ export interface LoadJob {
   preset?: LoadOptions;
   /** The table this load replaces once it succeeds (a reload with new options). */
   replaces?: string;
+  /** What inspecting the file estimated (rows, memory), for the memory gauge. */
+  estimate?: LoadEstimate;
 }
 
 /** What the user chose in the load dialog. */
@@ -159,6 +161,7 @@ export class LoadQueue {
         job.phase = 'inspecting';
         const found = await this.queue.run((c) => c.call((api) => api.inspect(file)), ticket, file.name);
         estimate = found;
+        job.estimate = found;
         options = await this.#choose(job, found);
         if (!options) {
           this.notices.push({ kind: 'info', message: t.load.skipped(file.name), file: file.name });
