@@ -22,7 +22,7 @@ export default {
         'style-src': ['self', 'unsafe-inline'],
         'font-src': ['self'],
         'object-src': ['none'],
-        'base-uri': ['self'],
+        'base-uri': ['none'],
         'form-action': ['none']
       }
     }

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 
 /** The usage text printed by `--help` and after an argument error. */
 export const USAGE = `Usage: seglab run NOTEBOOK.json [--data NAME=PATH]... [--out DIR] [--engine wasm|native]
+                  [--include-personal COLUMN]... [--pseudonymise]
 
 Runs a seglab notebook without a browser: loads its data sources, runs its cells in order with
 the same engine code as the app, and writes every cell result as DIR/<cell-id>.csv plus a report
@@ -16,6 +17,12 @@ Options:
   --out DIR              output directory (default: ./out)
   --engine wasm|native   wasm: DuckDB-WASM, the browser's engine (default)
                          native: native DuckDB, for data larger than a browser can hold
+  --include-personal COLUMN
+                         write this personal-data column as it is (repeatable); personal
+                         columns (detected by name and values, or marked in the notebook's
+                         sources) are otherwise left out of every CSV file
+  --pseudonymise         write the other personal columns as sha256(salt || value), with the
+                         notebook's settings.pseudonymSalt, instead of leaving them out
   -h, --help             show this help
 
 Exit status: 0 when every source and cell ran, 1 when one failed (stderr names it and why),
@@ -29,6 +36,10 @@ export interface RunArgs {
   data: Map<string, string>;
   out: string;
   engine: 'wasm' | 'native';
+  /** Personal-data columns this run writes as they are. */
+  includePersonal: string[];
+  /** Pseudonymise the other personal-data columns instead of leaving them out. */
+  pseudonymise: boolean;
 }
 
 /** The outcome of parsing: run, print help, or a usage error. */
@@ -49,6 +60,8 @@ export function parseCliArgs(argv: readonly string[]): ParsedArgs {
         data: { type: 'string', multiple: true },
         out: { type: 'string' },
         engine: { type: 'string' },
+        'include-personal': { type: 'string', multiple: true },
+        pseudonymise: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' }
       }
     });
@@ -71,5 +84,13 @@ export function parseCliArgs(argv: readonly string[]): ParsedArgs {
     if (eq <= 0 || eq === d.length - 1) return { command: 'error', message: `--data expects NAME=PATH, got "${d}"` };
     data.set(d.slice(0, eq), d.slice(eq + 1));
   }
-  return { command: 'run', notebook, data, out: values.out ?? 'out', engine };
+  return {
+    command: 'run',
+    notebook,
+    data,
+    out: values.out ?? 'out',
+    engine,
+    includePersonal: values['include-personal'] ?? [],
+    pseudonymise: values.pseudonymise ?? false
+  };
 }

@@ -214,22 +214,32 @@ test('overlapping needs segments from a template: overlap, UpSet, transitions on
   await cell.locator('[data-testid=sample-draw]').click();
   await expect.poll(() => readGrid(sampleGrid)).toEqual(first);
 
-  // CRM export: `;` + BOM, personal data left out unless ticked, then hashed with a salt.
+  // CRM export: `;` + BOM; a column marked personal in the profile is left out even when chosen,
+  // unless this export includes it, or pseudonymised with the notebook's salt.
+  await page.locator('li[data-table=umfrage]').click();
+  await page.locator('[data-testid=profile][data-table=umfrage] [data-column=Familienstand] [data-testid=pii-mark]').check();
   await cell.locator('[data-testid=segment-tab-export]').click();
   const csv = (await download(page, () => cell.locator('[data-testid=export-membership]').click())).toString('utf8');
   expect(csv.startsWith('\uFEFFKundennummer;segment;tags;small_segment')).toBe(true);
   expect(csv).not.toContain('Familienstand');
+  await expect(cell.locator('[data-testid=export-pii][data-column=Familienstand]')).toBeVisible();
   await cell.locator('[data-testid=export-column][value=Familienstand]').check();
-  await cell.locator('[data-testid=export-pii][data-column=Familienstand]').click();
-  await expect(cell.locator('[data-testid=export-pii][data-column=Familienstand]')).toHaveAttribute('aria-pressed', 'true');
+  const left = (await download(page, () => cell.locator('[data-testid=export-membership]').click())).toString('utf8');
+  expect(left.split('\n')[0]).toBe('\uFEFFKundennummer;segment;tags;small_segment');
+  await cell.locator('[data-testid=export-include][value=Familienstand]').check();
+  await expect(cell.locator('[data-testid=export-warning]')).toBeVisible();
+  await shotOf(cell.locator('[data-testid=segment-export]'), 'segment-export-personal');
   const clear = (await download(page, () => cell.locator('[data-testid=export-membership]').click())).toString('utf8');
   expect(clear.split('\n')[0]).toBe('\uFEFFKundennummer;segment;tags;Familienstand;small_segment');
+  await expect(cell.locator('[data-testid=export-include][value=Familienstand]')).not.toBeChecked();
   await cell.locator('[data-testid=export-hash]').check();
-  await cell.locator('[data-testid=export-salt]').fill('geheim');
   const hashed = (await download(page, () => cell.locator('[data-testid=export-membership]').click())).toString('utf8');
+  await page.click('[data-testid=privacy-open]');
+  const salt = await page.locator('[data-testid=privacy-salt]').inputValue();
+  await page.click('[data-testid=privacy-close]');
   const [clearRow, hashedRow] = [clear, hashed].map((text) => text.split('\n')[1].split(';'));
   expect(hashedRow[0]).toBe(clearRow[0]);
-  expect(hashedRow[3]).toBe(createHash('sha256').update(`geheim${clearRow[3]}`).digest('hex'));
+  expect(hashedRow[3]).toBe(createHash('sha256').update(`${salt}${clearRow[3]}`).digest('hex'));
 
   // Aggregates single out no one: segments under k are suppressed (k = 270 here).
   await cell.locator('[data-testid=segment-tab-profile]').click();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   detectPii,
+  personalByDefault,
   isEmail,
   isIban,
   isIp,
@@ -126,7 +127,13 @@ describe('value patterns', () => {
 describe('piiFromValues', () => {
   it('counts matches among non-empty values', () => {
     const values = [...Array.from({ length: 48 }, (_, i) => `kunde${i}@example.com`), 'unbekannt', '-', '', null, '  '];
-    expect(piiFromValues(values)).toEqual({ kind: 'email', evidence: '48 of 50 sampled values look like e-mail addresses' });
+    expect(piiFromValues(values)).toEqual({
+      kind: 'email',
+      evidence: '48 of 50 sampled values look like e-mail addresses',
+      matched: 48,
+      sampled: 50,
+      example: 'k•••@•••.com'
+    });
   });
 
   it('needs a clear majority', () => {
@@ -141,7 +148,10 @@ describe('piiFromValues', () => {
   it('flags IBANs with a valid checksum only', () => {
     expect(piiFromValues(['DE89 3704 0044 0532 0130 00', 'DE89370400440532013000', 'GB82WEST12345698765432'])).toEqual({
       kind: 'iban',
-      evidence: '3 of 3 sampled values look like IBANs with a valid checksum'
+      evidence: '3 of 3 sampled values look like IBANs with a valid checksum',
+      matched: 3,
+      sampled: 3,
+      example: 'DE•••00'
     });
     expect(piiFromValues(['DE00 3704 0044 0532 0130 00', 'DE01370400440532013000', 'GB00WEST12345698765432'])).toBeUndefined();
   });
@@ -167,14 +177,20 @@ describe('detectPii', () => {
   it('names both the column and the values when they agree', () => {
     expect(detectPii('Telefon', ['+49 30 1234567', '0171-1234567', '030/987654'])).toEqual({
       kind: 'phone',
-      evidence: 'column name "Telefon" and 3 of 3 sampled values look like phone numbers'
+      evidence: 'column name "Telefon" and 3 of 3 sampled values look like phone numbers',
+      matched: 3,
+      sampled: 3,
+      example: '+49•••67'
     });
   });
 
   it('lets clear value evidence win over the name', () => {
     expect(detectPii('Kontakt', ['a@example.com', 'b@example.com', 'c@example.com'])).toEqual({
       kind: 'email',
-      evidence: '3 of 3 sampled values look like e-mail addresses'
+      evidence: '3 of 3 sampled values look like e-mail addresses',
+      matched: 3,
+      sampled: 3,
+      example: 'a•••@•••.com'
     });
     expect(detectPii('Bemerkung', ['a@example.com', 'b@example.com', 'c@example.com'])?.kind).toBe('email');
   });
@@ -182,6 +198,17 @@ describe('detectPii', () => {
   it('marks postcode and birthdate as quasi-identifiers', () => {
     expect(detectPii('PLZ')).toEqual({ kind: 'postcode', evidence: 'column name "PLZ"', quasi: true });
     expect(detectPii('Geburtsdatum')).toEqual({ kind: 'birthdate', evidence: 'column name "Geburtsdatum"', quasi: true });
+  });
+
+  it('counts every detected kind as personal by default except the postcode', () => {
+    expect(personalByDefault(detectPii('PLZ'))).toBe(false);
+    expect(personalByDefault(detectPii('Geburtsdatum'))).toBe(true);
+    expect(personalByDefault(detectPii('E-Mail'))).toBe(true);
+    expect(personalByDefault(detectPii('Umsatz'))).toBe(false);
+  });
+
+  it('gives a masked example of the sampled values when only the name says personal', () => {
+    expect(detectPii('Vorname', ['Jürgen', 'Anna', 'Petra'])).toEqual({ kind: 'name', evidence: 'column name "Vorname"', sampled: 3, example: 'J•••' });
   });
 
   it('returns undefined for a product name with product values', () => {

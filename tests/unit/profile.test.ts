@@ -217,6 +217,7 @@ describe('profileTable', () => {
   });
 
   it('flags personal data by German column names and by values', async () => {
+    const found = (matched: number, sampled: number, example: unknown) => ({ matched, sampled, example });
     await db.exec(`
       CREATE TABLE personen ("E-Mail" VARCHAR, "Telefon" VARCHAR, "IBAN" VARCHAR, "Straße" VARCHAR, "Geburtsdatum" DATE,
         "Vorname" VARCHAR, "Kontakt" VARCHAR, "PLZ" VARCHAR, "Produktname" VARCHAR, "Firma" VARCHAR, "Umsatz" DOUBLE);
@@ -229,14 +230,14 @@ describe('profileTable', () => {
     const p = await profileTable(db, 'personen');
     const pii = Object.fromEntries(p.columns.map((c) => [c.name, c.pii]));
     expect(pii).toEqual({
-      'E-Mail': { kind: 'email', evidence: 'column name "E-Mail" and 4 of 4 sampled values look like e-mail addresses' },
-      Telefon: { kind: 'phone', evidence: 'column name "Telefon" and 4 of 4 sampled values look like phone numbers' },
-      IBAN: { kind: 'iban', evidence: 'column name "IBAN" and 4 of 4 sampled values look like IBANs with a valid checksum' },
-      Straße: { kind: 'street', evidence: 'column name "Straße" and 4 of 4 sampled values look like street addresses' },
+      'E-Mail': { kind: 'email', evidence: 'column name "E-Mail" and 4 of 4 sampled values look like e-mail addresses', ...found(4, 4, expect.stringMatching(/^[abcd]•••@•••\.de$/)) },
+      Telefon: { kind: 'phone', evidence: 'column name "Telefon" and 4 of 4 sampled values look like phone numbers', ...found(4, 4, expect.stringMatching(/^(\+49|017|030)•••\d\d$/)) },
+      IBAN: { kind: 'iban', evidence: 'column name "IBAN" and 4 of 4 sampled values look like IBANs with a valid checksum', ...found(4, 4, expect.stringMatching(/^(DE|GB|AT)•••\d\d$/)) },
+      Straße: { kind: 'street', evidence: 'column name "Straße" and 4 of 4 sampled values look like street addresses', ...found(4, 4, expect.stringMatching(/^[HLMA]•••$/)) },
       Geburtsdatum: { kind: 'birthdate', evidence: 'column name "Geburtsdatum"', quasi: true },
-      Vorname: { kind: 'name', evidence: 'column name "Vorname"' },
-      Kontakt: { kind: 'email', evidence: '4 of 4 sampled values look like e-mail addresses' },
-      PLZ: { kind: 'postcode', evidence: 'column name "PLZ"', quasi: true },
+      Vorname: { kind: 'name', evidence: 'column name "Vorname"', sampled: 4, example: expect.stringMatching(/^[ABCD]•••$/) },
+      Kontakt: { kind: 'email', evidence: '4 of 4 sampled values look like e-mail addresses', ...found(4, 4, expect.stringMatching(/^[abcd]•••@•••\.de$/)) },
+      PLZ: { kind: 'postcode', evidence: 'column name "PLZ"', quasi: true, sampled: 4, example: expect.stringMatching(/^[1258]•••$/) },
       Produktname: undefined,
       Firma: undefined,
       Umsatz: undefined

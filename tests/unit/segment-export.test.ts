@@ -126,7 +126,7 @@ describe('membershipExportQuery', () => {
     expect(out.map((r) => [r.segment, r.Kundennummer].join('\u0000'))).toEqual(order);
   });
 
-  it('leaves personal-data columns out unless they are chosen', async () => {
+  it('leaves personal-data columns out, even chosen ones, unless the export includes them', async () => {
     const byDefault = await rows(membershipExportQuery(base()));
     expect(Object.keys(byDefault[0])).toEqual([
       'Kundennummer',
@@ -140,13 +140,21 @@ describe('membershipExportQuery', () => {
       SQL_HEADER,
       'small_segment'
     ]);
-    const chosen = await rows(membershipExportQuery({ ...base(), columns: ['E-Mail'] }));
-    expect(Object.keys(chosen[0])).toEqual(['Kundennummer', 'segment', 'tags', 'E-Mail', 'small_segment']);
-    expect(chosen.find((r) => r.Kundennummer === 'K02')?.['E-Mail']).toBe('k2@example.de');
+    const chosen = await rows(membershipExportQuery({ ...base(), columns: ['E-Mail', 'Saldo'] }));
+    expect(Object.keys(chosen[0])).toEqual(['Kundennummer', 'segment', 'tags', 'Saldo', 'small_segment']);
+    const included = await rows(membershipExportQuery({ ...base(), columns: ['E-Mail', 'Name'], include: ['E-Mail'] }));
+    expect(Object.keys(included[0])).toEqual(['Kundennummer', 'segment', 'tags', 'E-Mail', 'small_segment']);
+    expect(included.find((r) => r.Kundennummer === 'K02')?.['E-Mail']).toBe('k2@example.de');
+  });
+
+  it('refuses a personal key unless the export pseudonymises or includes it', async () => {
+    expect(() => membershipExportQuery({ ...base(), key: 'E-Mail', columns: [] })).toThrow('the key "E-Mail" is personal data');
+    const out = await rows(membershipExportQuery({ ...base(), key: 'E-Mail', columns: [], include: ['E-Mail'] }));
+    expect(new Set(out.map((r) => r['E-Mail']))).toEqual(new Set(MEMBERS.map((m) => m['E-Mail'])));
   });
 
   it('neutralises text that starts like a formula and leaves numbers and dates alone', async () => {
-    const out = await rows<Record<string, unknown>>(membershipExportQuery({ ...base(), columns: ['Notiz', 'Telefon', 'Saldo', 'Seit'] }));
+    const out = await rows<Record<string, unknown>>(membershipExportQuery({ ...base(), columns: ['Notiz', 'Telefon', 'Saldo', 'Seit'], include: ['Telefon'] }));
     const neu = new Map(out.filter((r) => r.segment === 'Neu').map((r) => [r.Kundennummer, r.Notiz]));
     const inputs = MEMBERS.filter((m) => m.segment === 'Neu');
     expect(inputs.map((m) => neu.get(m.Kundennummer))).toEqual(inputs.map((m) => (m.Notiz === null ? null : (HOSTILE[m.Notiz] ?? m.Notiz))));
@@ -287,7 +295,7 @@ describe('exportCsv', () => {
   });
 
   it('writes a membership export that the CSV loader reads back unchanged (empty text as NULL, as it reads any CSV)', async () => {
-    const query = membershipExportQuery({ ...base(), columns: ['Name', 'Notiz', 'Saldo', 'Umsatz', 'Seit', EVIL_HEADER] });
+    const query = membershipExportQuery({ ...base(), columns: ['Name', 'Notiz', 'Saldo', 'Umsatz', 'Seit', EVIL_HEADER], include: ['Name'] });
     const { bytes } = await exportCsv(engine.db, { sql: String(query) }, { delimiter: ';', bom: true });
     const info = await engine.load(file('export.csv', bytes));
     expect(info.columns.map((c) => [c.name, c.type])).toEqual([

@@ -13,6 +13,12 @@ export interface PiiMatch {
   evidence: string;
   /** True for quasi-identifiers (postcode, birthdate): personal only in combination. */
   quasi?: boolean;
+  /** Sampled values that matched the kind's pattern (value evidence only). */
+  matched?: number;
+  /** Non-empty values sampled (when values were given). */
+  sampled?: number;
+  /** A sampled value, masked (`m•••@•••.de`): a matching one for value evidence, else the first. */
+  example?: string;
 }
 
 /** Share of non-empty sampled values that must match a pattern before values count as evidence. */
@@ -21,6 +27,17 @@ export const VALUE_MAJORITY = 0.75;
 export const MIN_SAMPLED = 3;
 
 const QUASI: ReadonlySet<PiiKind> = new Set<PiiKind>(['postcode', 'birthdate']);
+
+/**
+ * Whether a detected column counts as personal data until the user marks it otherwise (exports
+ * leave it out). Every kind does but the postcode: it identifies no one alone and is what
+ * geographic segments are made of, so it is flagged (a quasi-identifier) and exported unless
+ * the user marks it. A birth date is personal data in its own right.
+ * @param match what detection found, if anything
+ */
+export function personalByDefault(match: Pick<PiiMatch, 'kind'> | undefined): boolean {
+  return match !== undefined && match.kind !== 'postcode';
+}
 
 const VALUE_LABEL: Record<'email' | 'phone' | 'iban' | 'ip' | 'street', string> = {
   email: 'e-mail addresses',
@@ -189,19 +206,51 @@ const VALUE_TESTS: readonly [keyof typeof VALUE_LABEL, (v: string) => boolean][]
  * @param values sampled cell values; null and blank values are ignored
  */
 export function piiFromValues(values: readonly (string | null | undefined)[]): PiiMatch | undefined {
-  const sample = values.map((v) => (v ?? '').trim()).filter((v) => v.length > 0);
+  const sample = nonEmpty(values);
   if (sample.length < MIN_SAMPLED) return undefined;
-  let best: { kind: keyof typeof VALUE_LABEL; hits: number } | undefined;
+  let best: { kind: keyof typeof VALUE_LABEL; hits: number; first: string } | undefined;
   for (const [kind, test] of VALUE_TESTS) {
-    let hits = 0;
-    for (const v of sample) if (test(v)) hits++;
-    if (hits / sample.length >= VALUE_MAJORITY && (!best || hits > best.hits)) best = { kind, hits };
+    const hits = sample.filter(test);
+    if (hits.length / sample.length >= VALUE_MAJORITY && (!best || hits.length > best.hits)) best = { kind, hits: hits.length, first: hits[0] };
   }
   if (!best) return undefined;
   return withQuasi({
     kind: best.kind,
-    evidence: `${best.hits} of ${sample.length} sampled values look like ${VALUE_LABEL[best.kind]}`
+    evidence: `${best.hits} of ${sample.length} sampled values look like ${VALUE_LABEL[best.kind]}`,
+    matched: best.hits,
+    sampled: sample.length,
+    example: maskValue(best.first, best.kind)
   });
+}
+
+function nonEmpty(values: readonly (string | null | undefined)[]): string[] {
+  return values.map((v) => (v ?? '').trim()).filter((v) => v.length > 0);
+}
+
+const MASK = '•••';
+
+/**
+ * Masks a value so that it shows its shape but not who it is: `max@firma.de` → `m•••@•••.de`,
+ * `+49 30 1234567` → `+49•••67`, `DE89 3704 …` → `DE•••00`, `192.168.0.1` → `192.•••`,
+ * anything else its first character and `•••`.
+ * @param value a cell value
+ * @param kind the kind of personal data it is
+ */
+export function maskValue(value: string, kind: PiiKind): string {
+  const v = value.trim();
+  if (!v) return v;
+  const first = Array.from(v)[0];
+  if (kind === 'email' && v.includes('@')) {
+    const domain = v.slice(v.lastIndexOf('@') + 1);
+    const dot = domain.lastIndexOf('.');
+    return `${first}${MASK}@${MASK}${dot >= 0 ? domain.slice(dot) : ''}`;
+  }
+  if (kind === 'phone' || kind === 'iban') {
+    const compact = v.replace(/[\s\-/.()]/g, '');
+    return compact.length > 6 ? `${compact.slice(0, kind === 'iban' ? 2 : 3)}${MASK}${compact.slice(-2)}` : `${first}${MASK}`;
+  }
+  if (kind === 'ip') return `${v.split(/[.:]/)[0]}${v.includes('.') ? '.' : ':'}${MASK}`;
+  return `${first}${MASK}`;
 }
 
 /**
@@ -216,11 +265,15 @@ export function detectPii(name: string, values?: readonly (string | null | undef
   const byValues = values ? piiFromValues(values) : undefined;
   const nameEvidence = `column name "${name}"`;
   if (byValues) {
-    if (byName === byValues.kind) return withQuasi({ kind: byName, evidence: `${nameEvidence} and ${byValues.evidence}` });
+    if (byName === byValues.kind) return { ...byValues, evidence: `${nameEvidence} and ${byValues.evidence}` };
     return byValues;
   }
-  if (byName) return withQuasi({ kind: byName, evidence: nameEvidence });
-  return undefined;
+  if (!byName) return undefined;
+  const match = withQuasi({ kind: byName, evidence: nameEvidence });
+  const sample = values ? nonEmpty(values) : [];
+  if (values) match.sampled = sample.length;
+  if (sample.length) match.example = maskValue(sample[0], byName);
+  return match;
 }
 
 function withQuasi(m: PiiMatch): PiiMatch {

@@ -1,4 +1,5 @@
 import { detectPii } from '../analysis/pii';
+import { sampleText } from '../analysis/personal';
 import {
   binEdges,
   binsQuery,
@@ -6,7 +7,6 @@ import {
   describeQuery,
   isIntegerType,
   numberBinning,
-  sampleQuery,
   statsQuery,
   timeStep,
   topValuesQuery,
@@ -18,8 +18,6 @@ import type { Db } from './db';
 
 /** Characters shown of a top value or a text minimum/maximum; longer ones end in `…`. */
 export const DISPLAY_CHARS = 80;
-/** Values sampled per text column for personal-data detection. */
-export const PII_SAMPLE = 200;
 /** Most frequent values listed per column. */
 export const TOP_VALUES = 5;
 
@@ -52,7 +50,7 @@ export async function profileTable(db: Db, table: string): Promise<TableProfile>
 
   const top = await topValues(db, table, columns, rows);
   const bins = await histograms(db, table, columns, stats);
-  const samples = await sampleText(db, table, columns);
+  const samples = await sampleText((q) => db.rows(q), table, columns);
 
   const profiles = columns.map((column, i): ColumnProfile => {
     const s = stats[i];
@@ -143,17 +141,4 @@ async function histograms(db: Db, table: string, columns: readonly ProfileColumn
     else bins[r.c].push({ x0: r.x0!, x1: r.x1!, count: r.n });
   }
   return bins;
-}
-
-async function sampleText(db: Db, table: string, columns: readonly ProfileColumn[]): Promise<Map<number, string[]>> {
-  const out = new Map<number, string[]>();
-  const text = columns.flatMap((c, i) => (c.kind === 'string' ? [[i, c] as const] : []));
-  const query = sampleQuery(table, text, PII_SAMPLE);
-  if (!query) return out;
-  for (const r of await db.rows<{ c: number; v: string }>(String(query))) {
-    const list = out.get(r.c) ?? [];
-    list.push(r.v);
-    out.set(r.c, list);
-  }
-  return out;
 }

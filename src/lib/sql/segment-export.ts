@@ -8,6 +8,7 @@
  * (https://owasp.org/www-community/attacks/CSV_Injection); numbers, booleans and dates keep their
  * type. Header names get the same treatment.
  */
+import { pseudonymSql } from './personal-export';
 import { ident, join, lit, sql, type SqlFragment } from './quote';
 
 /** A column of the members view and its DuckDB type as `DESCRIBE` names it (`BIGINT`, `DECIMAL(10,2)`). */
@@ -26,9 +27,11 @@ export interface MembershipExport {
   key: string;
   /** Further columns to export, in this order; default every column that is not in `pii`. */
   columns?: readonly string[];
-  /** Personal-data columns: left out unless listed in `columns`, hashed when `hashSalt` is set. */
+  /** Personal-data columns: left out (even when listed in `columns`) unless in `include` or hashed. */
   pii: readonly string[];
-  /** When set (even `''`), personal-data columns are exported as lower-case hex `sha256(salt || value)`. */
+  /** Personal-data columns this export writes as they are (the user opted in to each). */
+  include?: readonly string[];
+  /** When set (even `''`), the other personal-data columns are exported as lower-case hex `sha256(salt || value)`. */
   hashSalt?: string;
   /** Segments with fewer members than this are flagged in `small_segment`. */
   minSize: number;
@@ -98,10 +101,11 @@ export function isTextType(type: string): boolean {
 
 /**
  * The membership of every segment, ready for a CRM import: the key, `segment`, `tags`, the chosen
- * columns and `small_segment` (the segment has fewer than `minSize` distinct keys). Personal-data
- * columns are left out unless chosen; with `hashSalt` the chosen ones (and the key, if personal)
- * become `sha256(salt || value::VARCHAR)` in lower-case hex. Text is neutralised against formula
- * injection. Rows are ordered by segment and exported key.
+ * columns and `small_segment` (the segment has fewer than `minSize` distinct keys). Chosen
+ * personal-data columns are written as they are only when in `include`; with `hashSalt` the
+ * others (and the key, if personal) become `sha256(salt || value::VARCHAR)` in lower-case hex;
+ * without it they are left out, and a personal key is an error. Text is neutralised against
+ * formula injection. Rows are ordered by segment and exported key.
  * @param options the view, its schema, the columns and the guards
  * @example membershipExportQuery({ members: 'vip', schema, key: 'Kundennummer', pii: ['E-Mail'], minSize: 10 })
  */
@@ -111,15 +115,19 @@ export function membershipExportQuery(options: MembershipExport): SqlFragment {
   const types = new Map(schema.map((c) => [c.name, c.type]));
   const fixed = [key, SEGMENT, TAGS];
   for (const name of fixed) if (!types.has(name)) throw new Error(`membership export: the view "${members}" has no column "${name}"`);
-  const personal = new Set(pii);
+  const include = new Set(options.include ?? []);
+  const personal = new Set(pii.filter((name) => !include.has(name)));
+  if (personal.has(key) && hashSalt === undefined) {
+    throw new Error(`membership export: the key "${key}" is personal data; pseudonymise it or include it explicitly`);
+  }
   const chosen = options.columns ?? schema.map((c) => c.name).filter((name) => !personal.has(name));
-  const extra = [...new Set(chosen)].filter((name) => !fixed.includes(name));
+  const extra = [...new Set(chosen)].filter((name) => !fixed.includes(name) && (hashSalt !== undefined || !personal.has(name)));
   for (const name of extra) {
     if (!types.has(name)) throw new Error(`membership export: the view "${members}" has no column "${name}"`);
     if (name === SMALL_SEGMENT_COLUMN) throw new Error(`membership export: the column "${name}" clashes with the flag the export adds; leave it out`);
   }
   const output = (name: string) => {
-    const expr = personal.has(name) && hashSalt !== undefined ? hashed(ident(name), hashSalt) : textSafe(ident(name), types.get(name) as string);
+    const expr = personal.has(name) && hashSalt !== undefined ? pseudonymSql(ident(name), hashSalt) : textSafe(ident(name), types.get(name) as string);
     return sql`${expr} AS ${ident(neutralizeText(name))}`;
   };
   const small = sql`count(DISTINCT ${ident(key)}) OVER (PARTITION BY ${ident(SEGMENT)}) < ${minSize} AS ${ident(SMALL_SEGMENT_COLUMN)}`;
@@ -150,10 +158,6 @@ export function aggregateExportQuery(options: AggregateExport): SqlFragment {
 
 function textSafe(expr: SqlFragment, type: string): SqlFragment {
   return isTextType(type) ? neutralizeSql(sql`CAST(${expr} AS VARCHAR)`) : expr;
-}
-
-function hashed(expr: SqlFragment, salt: string): SqlFragment {
-  return sql`sha256(${lit(salt)} || CAST(${expr} AS VARCHAR))`;
 }
 
 function checkMinSize(minSize: number): number {
