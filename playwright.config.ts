@@ -34,6 +34,9 @@ export default defineConfig({
       ]
     },
     trace: 'off',
+    // The offline test (offline.e2e.ts) allows the service worker; elsewhere it would only add the
+    // app's precaching to every fresh context.
+    serviceWorkers: 'block',
     screenshot: 'only-on-failure'
   },
   projects: [
