@@ -4,9 +4,11 @@ import path from 'node:path';
 import type { Db } from '../lib/engine/db';
 import { Engine } from '../lib/engine/engine';
 import { exportCsv } from '../lib/engine/export';
+import { personalExport, personalMarks } from '../lib/analysis/personal';
 import { runNotebook, type CellRun, type NotebookRun, type SourceRun } from '../lib/engine/run-notebook';
 import { SEGMENT_REPORTS, segmentReportName, segmentReports } from '../lib/engine/segment-reports';
 import { clvReports } from '../lib/engine/value-cells';
+import { lookalikeReports } from '../lib/engine/lookalike';
 import { nodeFileSource } from '../lib/engine/source-node';
 import type { Notebook, Source } from '../lib/notebook/model';
 import { formatIssue, parseNotebook } from '../lib/notebook/validate';
@@ -96,12 +98,18 @@ async function run(args: RunArgs, cwd: string, out: (t: string) => void, err: (t
     err(`seglab: --data ${unknown[0]}=…: the notebook has no source named "${unknown[0]}" (sources: ${names})\n`);
     return EXIT_USAGE;
   }
+  const salt = notebook.settings?.pseudonymSalt;
+  if (args.pseudonymise && salt === undefined) {
+    err(`seglab: --pseudonymise needs settings.pseudonymSalt in ${args.notebook} (the app's Privacy panel makes one)\n`);
+    return EXIT_USAGE;
+  }
+  const personal = { marks: personalMarks(notebook.sources), choice: { include: args.includePersonal, salt: args.pseudonymise ? salt : undefined } };
   const paths = new Map(notebook.sources.map((s) => [s.name, sourcePath(s, args, cwd, notebookPath)]));
   const outDir = path.resolve(cwd, args.out);
 
   let db: Db;
   try {
-    db = await openDb(args.engine);
+    db = await openDb(args.engine, [...paths.values()]);
   } catch (e) {
     err(`seglab: cannot start the ${args.engine} engine: ${(e as Error).message}\n`);
     return EXIT_FAILED;
@@ -113,14 +121,17 @@ async function run(args: RunArgs, cwd: string, out: (t: string) => void, err: (t
     const result = await runNotebook(engine, notebook, {
       openSource: (s) => openSource(paths.get(s.name)!),
       consume: async (table, cell) => {
-        const csv = await exportCsv(db, { table });
+        const query = await personalExport((q) => db.rows(q), table, personal.marks, personal.choice);
+        const csv = await exportCsv(db, { sql: String(query) });
         await writeFile(path.join(outDir, `${cell.id}.csv`), csv.bytes);
         const files =
-          cell.kind === 'segment' || cell.kind === 'cluster' || cell.kind === 'rfm' || cell.kind === 'tiers'
+          cell.kind === 'segment' || cell.kind === 'cluster' || cell.kind === 'rfm' || cell.kind === 'tiers' || cell.kind === 'leads'
             ? await segmentReports(engine, cell, table, notebook.settings?.guards, notebook.settings?.locale)
             : cell.kind === 'clv'
               ? await clvReports(engine, cell)
-              : [];
+              : cell.kind === 'lookalike'
+                ? [...(await segmentReports(engine, cell, table, notebook.settings?.guards, notebook.settings?.locale)), ...(await lookalikeReports(engine, cell))]
+                : [];
         for (const f of files) await writeFile(path.join(outDir, f.name), f.text);
         if (files.length) reports.set(cell.id, files.map((f) => f.name));
         return { rows: csv.rows };
@@ -139,7 +150,7 @@ async function run(args: RunArgs, cwd: string, out: (t: string) => void, err: (t
     for (const c of result.cells) {
       if (c.kind === 'markdown') continue;
       const kept = c.status === 'ok' ? [`${c.id}.csv`, ...(reports.get(c.id) ?? [])] : [];
-      const stale = [`${c.id}.csv`, ...SEGMENT_REPORTS.map((r) => segmentReportName(c.id, r)), `${c.id}.model.csv`, `${c.id}.holdout.csv`].filter((f) => !kept.includes(f));
+      const stale = [`${c.id}.csv`, ...SEGMENT_REPORTS.map((r) => segmentReportName(c.id, r)), `${c.id}.model.csv`, `${c.id}.holdout.csv`, `${c.id}.evaluation.csv`].filter((f) => !kept.includes(f));
       for (const f of stale) await rm(path.join(outDir, f), { force: true });
     }
     const reportPath = path.join(outDir, 'run.json');
@@ -169,10 +180,15 @@ async function openSource(file: string) {
   }
 }
 
-async function openDb(kind: RunArgs['engine']): Promise<Db> {
+/**
+ * Opens the engine locked down like the browser's (`lockdownSql`): SQL in the notebook reaches its
+ * loaded tables and nothing else. Native DuckDB may read the notebook's declared source files in
+ * place (no copy of a large Parquet file); no other path, URL or extension.
+ */
+async function openDb(kind: RunArgs['engine'], sources: string[]): Promise<Db> {
   if (kind === 'native') {
     const { NativeDb } = await import('../lib/engine/db-native');
-    return NativeDb.open();
+    return NativeDb.open({ readable: sources });
   }
   const { openNodeWasmDb } = await import('../lib/engine/db-node-wasm');
   return openNodeWasmDb();

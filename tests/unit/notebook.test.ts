@@ -206,10 +206,10 @@ describe('parseNotebook', () => {
   });
 
   it('names the cell when its kind is unknown', () => {
-    const doc = withCells([{ id: 'c1', kind: 'sql', sql: 'SELECT 1' }, { id: 'lk1', kind: 'lookalike', seeds: [] }]);
+    const doc = withCells([{ id: 'c1', kind: 'sql', sql: 'SELECT 1' }, { id: 'j1', kind: 'journey', steps: [] }]);
     const found = issues(doc);
     expect(found).toHaveLength(1);
-    expect(found[0]).toMatch(/^cells\[1\]\.kind: cell "lk1" has kind "lookalike", which this seglab does not know/);
+    expect(found[0]).toMatch(/^cells\[1\]\.kind: cell "j1" has kind "journey", which this seglab does not know/);
   });
 
   it('rejects a newer format version with one clear message', () => {

@@ -6,13 +6,14 @@
 export type FileFormat = 'csv' | 'parquet' | 'json' | 'ndjson' | 'xlsx' | 'arrow';
 
 import type { ResultCell } from '../notebook/graph';
-import type { ClusterCell, ClvCell, CsvOptions, NotebookSettings } from '../notebook/model';
+import type { ClusterCell, ClvCell, CsvOptions, LookalikeCell, NotebookSettings } from '../notebook/model';
 import type { ClvFit } from './clv';
 import type { ClusterDetails, KSelection } from './cluster';
+import type { LookalikeDetails } from './lookalike';
 import type { CsvExportOptions } from './export';
 import type { CellRun } from './run-notebook';
 
-export type { CellRun, ClusterDetails, ClvFit, CsvExportOptions, CsvOptions, KSelection };
+export type { CellRun, ClusterDetails, ClvFit, CsvExportOptions, CsvOptions, KSelection, LookalikeDetails };
 
 export interface LoadOptions {
   /** Table name to use; derived from the file name when absent. Made unique. */
@@ -85,6 +86,12 @@ export interface PiiFlag {
   evidence: string;
   /** True for quasi-identifiers (postcode, birthdate): personal only in combination with other columns. */
   quasi?: boolean;
+  /** Sampled values that matched the kind's pattern (value evidence only). */
+  matched?: number;
+  /** Non-empty values sampled. */
+  sampled?: number;
+  /** A sampled value, masked (`m•••@•••.de`). */
+  example?: string;
 }
 
 export interface ColumnProfile {
@@ -117,6 +124,16 @@ export interface EngineInfo {
   bundle: string;
   threads: number;
   memoryLimitBytes: number;
+  /** Absolute URLs of the engine's own files (DuckDB's worker and WebAssembly module), for the offline cache. */
+  assets: string[];
+}
+
+/** What the engine's memory holds now, for the memory gauge. */
+export interface EngineMemory {
+  /** Bytes DuckDB's buffer manager holds (`duckdb_memory()`): tables, indexes, running queries. */
+  usedBytes: number;
+  /** What the engine may use in all (`InitOptions.memoryBudgetBytes`, at most the safe wasm32 heap). */
+  budgetBytes: number;
 }
 
 /** Progress callback passed across the worker boundary (wrapped with `Comlink.proxy`). */
@@ -137,6 +154,10 @@ export interface EngineApi {
   load(file: File, options: LoadOptions, onProgress?: ProgressFn): Promise<TableInfo>;
   /** Cancels the running load or query. */
   cancel(): Promise<void>;
+  /** Answers at once without touching DuckDB: the client's heartbeat. */
+  ping(): Promise<'pong'>;
+  /** What DuckDB holds now against the engine's budget. */
+  memory(): Promise<EngineMemory>;
   /** Runs SQL and returns the result as Arrow IPC bytes (transferred). */
   query(sql: string): Promise<Uint8Array>;
   exec(sql: string): Promise<void>;
@@ -164,4 +185,6 @@ export interface EngineApi {
   clusterKSelection(cell: ClusterCell, kMin: number, kMax: number): Promise<KSelection>;
   /** A CLV cell's fit: parameters, log-likelihoods, convergence, warnings, holdout check (reuses the run's fit). */
   clvDetails(cell: ClvCell): Promise<ClvFit>;
+  /** A lookalike cell's evaluation, score distribution, key matches and model (reuses the run's scoring); `seedView` is its seed cell's view. */
+  lookalikeDetails(cell: LookalikeCell, seedView: string | undefined, referenceDate?: string): Promise<LookalikeDetails>;
 }

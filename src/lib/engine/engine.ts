@@ -1,6 +1,6 @@
 import { ident, lit, sql } from '../sql/quote';
 import { tableNameFromFile, uniqueName } from '../sql/names';
-import type { EngineInfo, LoadEstimate, LoadOptions, LoadProgress, TableInfo, TableProfile } from './api';
+import type { EngineInfo, EngineMemory, LoadEstimate, LoadOptions, LoadProgress, TableInfo, TableProfile } from './api';
 import type { Db } from './db';
 import { EngineError, fileError } from './errors';
 import { cancelledError } from './loaders/common';
@@ -25,11 +25,13 @@ export class Engine {
    * @param db the database backend
    * @param memoryLimitBytes what the engine may use in all (the wasm32 heap, or the machine)
    * @param bundle which DuckDB build is running, for `info()`
+   * @param assets URLs of the files that build loads (browser only), for `info()`
    */
   constructor(
     readonly db: Db,
     readonly memoryLimitBytes: number,
-    readonly bundle: string = db.kind
+    readonly bundle: string = db.kind,
+    readonly assets: readonly string[] = []
   ) {}
 
   /** Facts about the running engine. */
@@ -37,7 +39,7 @@ export class Engine {
     const [{ threads }] = await this.db.rows<{ threads: number }>(
       "SELECT current_setting('threads')::INTEGER AS threads"
     );
-    return { duckdb: this.db.version, bundle: this.bundle, threads, memoryLimitBytes: this.memoryLimitBytes };
+    return { duckdb: this.db.version, bundle: this.bundle, threads, memoryLimitBytes: this.memoryLimitBytes, assets: [...this.assets] };
   }
 
   /** Bytes DuckDB holds now (buffer manager), to estimate what is left. */
@@ -46,6 +48,11 @@ export class Engine {
       'SELECT sum(memory_usage_bytes)::DOUBLE AS used FROM duckdb_memory()'
     );
     return used ?? 0;
+  }
+
+  /** Used bytes against the budget, for the memory gauge. */
+  async memory(): Promise<EngineMemory> {
+    return { usedBytes: await this.usedBytes(), budgetBytes: this.memoryLimitBytes };
   }
 
   /**

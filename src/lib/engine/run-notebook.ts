@@ -5,7 +5,9 @@ import { cellDependencies, skipReason, sqlWords, type CellDeps, type ResultCell,
 import { cellView, type Cell, type Notebook, type Source } from '../notebook/model';
 import { ident, lit, sql } from '../sql/quote';
 import { RuleError, segmentQuery } from '../sql/segment-rules';
+import { leadTierQuery } from '../sql/lead-tiers';
 import { clusterCellQuery } from './cluster';
+import { lookalikeCellQuery } from './lookalike';
 import { clvCellQuery, cohortCellQuery, rfmCellQuery, tiersCellQuery } from './value-cells';
 import type { LoadOptions, TableInfo } from './api';
 import type { Engine } from './engine';
@@ -113,7 +115,7 @@ export async function runNotebook(engine: Engine, notebook: Notebook, options: R
       const reason = options.signal?.aborted
         ? 'the run was cancelled'
         : skipReason(cellDeps, sourceStatus, cellStatus, (id) => labels.get(id) ?? id);
-      const from = cell.kind === 'chart' ? byId.get(cell.from) : undefined;
+      const from = cell.kind === 'chart' ? byId.get(cell.from) : cell.kind === 'lookalike' && cell.seeds?.kind === 'segment' ? byId.get(cell.seeds.from) : undefined;
       const input = from && from.kind !== 'markdown' ? cellView(from) : undefined;
       run = reason
         ? { ...base(cell, cellDeps), status: 'skipped', rows: null, ms: 0, error: reason }
@@ -151,7 +153,7 @@ async function loadSource(engine: Engine, source: Source, options: RunNotebookOp
 export interface RunCellOptions {
   /** What the cell reads (reported back in its run). */
   deps?: CellDeps;
-  /** Chart cells: the view holding the charted cell's result. */
+  /** Chart cells: the view holding the charted cell's result; lookalike cells: the view of their seed cell. */
   input?: string;
   /** Reads the result once its view exists (default: counts the rows). */
   consume?: (table: string, cell: ResultCell) => Promise<{ rows: number }>;
@@ -196,6 +198,10 @@ export async function runCell(engine: Engine, cell: ResultCell, options: RunCell
       body = String(tiersCellQuery(cell, options.locale ?? 'en'));
     } else if (cell.kind === 'cohort') {
       body = String(cohortCellQuery(cell, options.referenceDate));
+    } else if (cell.kind === 'lookalike') {
+      body = String(await lookalikeCellQuery(engine, cell, options.input, options.referenceDate, options.locale ?? 'en'));
+    } else if (cell.kind === 'leads') {
+      body = String(leadTierQuery(cell, options.referenceDate));
     } else {
       if (!options.input) throw new EngineError({ code: 'SQL_BIND', message: `The chart reads cell "${cell.from}", which has no result.` });
       const inputColumns = await describe(engine, options.input);

@@ -4,12 +4,16 @@ import ehWasm from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url';
 import mvpWasm from '@duckdb/duckdb-wasm/dist/duckdb-mvp.wasm?url';
 import ehWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js?url';
 import mvpWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-mvp.worker.js?url';
+import coiWasm from '@duckdb/duckdb-wasm/dist/duckdb-coi.wasm?url';
+import coiWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-coi.worker.js?url';
+import coiPthreadWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-coi.pthread.worker.js?url';
 import type { EngineApi, EngineInfo, InitOptions, LoadOptions, ProgressFn } from './api';
 import { WasmDb } from './db-wasm';
 import { Engine } from './engine';
-import { EngineError } from './errors';
+import { EngineError, isWasmTrap } from './errors';
 import { clusterDetails, clusterKSelection } from './cluster';
 import { clvDetails } from './value-cells';
+import { lookalikeDetails } from './lookalike';
 import { exportCsv } from './export';
 import { exportParquet } from './export-parquet';
 import { headConsumer, runCell, tablesRead } from './run-notebook';
@@ -20,12 +24,16 @@ import './transfer';
 /** wasm32 caps the heap at 4 GiB and browsers fail well before; keep a margin (duckdb-wasm #1705). */
 const WASM_MEMORY_BUDGET = 2 * 1024 ** 3;
 
+/** Where registered and written files live in DuckDB-WASM's file system; the only place SQL may reach. */
+const SCRATCH_DIR = '/seglab/';
+
 let ready: Promise<Engine> | null = null;
 
 async function start(budget: number): Promise<Engine> {
   const bundle = await duckdb.selectBundle({
     mvp: { mainModule: mvpWasm, mainWorker: mvpWorker },
-    eh: { mainModule: ehWasm, mainWorker: ehWorker }
+    eh: { mainModule: ehWasm, mainWorker: ehWorker },
+    coi: { mainModule: coiWasm, mainWorker: coiWorker, pthreadWorker: coiPthreadWorker }
   });
   const worker = new Worker(bundle.mainWorker!);
   worker.addEventListener('error', (e) => {
@@ -36,11 +44,21 @@ async function start(budget: number): Promise<Engine> {
   });
   const db = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), worker);
   await db.instantiate(bundle.mainModule, bundle.pthreadWorker);
-  await db.open({ query: { castBigIntToDouble: false } });
+  const threaded = bundle.pthreadWorker !== null;
+  await db.open({ query: { castBigIntToDouble: false }, ...(threaded ? { maximumThreads: threadCount() } : {}) });
   const conn = await db.connectInternal();
-  const wasm = await WasmDb.open(db, conn);
-  const bundleName = bundle.mainModule.includes('-eh') ? 'wasm-eh' : 'wasm-mvp';
-  return new Engine(wasm, budget, bundleName);
+  const wasm = await WasmDb.open(db, conn, { directory: SCRATCH_DIR });
+  const bundleName = threaded ? 'wasm-coi' : bundle.mainModule.includes('-eh') ? 'wasm-eh' : 'wasm-mvp';
+  const assets = [bundle.mainModule, bundle.mainWorker!, ...(threaded ? [bundle.pthreadWorker!] : [])].map((u) => new URL(u, self.location.href).href);
+  return new Engine(wasm, budget, bundleName, assets);
+}
+
+/**
+ * DuckDB threads for the threaded build (`selectBundle` picks it only in a cross-origin isolated
+ * page): one per logical core, at most 8, since every thread's stack comes out of the wasm32 heap.
+ */
+function threadCount(): number {
+  return Math.max(1, Math.min(navigator.hardwareConcurrency || 1, 8));
 }
 
 function engine(budget = WASM_MEMORY_BUDGET): Promise<Engine> {
@@ -60,6 +78,12 @@ const api: EngineApi = {
   },
   async cancel() {
     await (await engine()).cancel();
+  },
+  async ping() {
+    return 'pong' as const;
+  },
+  async memory() {
+    return (await engine()).memory();
   },
   async query(text: string) {
     const bytes = await (await engine()).query(text);
@@ -110,6 +134,9 @@ const api: EngineApi = {
   async clvDetails(cell) {
     return clvDetails(await engine(), cell);
   },
+  async lookalikeDetails(cell, seedView, referenceDate) {
+    return lookalikeDetails(await engine(), cell, seedView, referenceDate);
+  },
   async dropView(name: string) {
     await (await engine()).db.exec(String(sql`DROP VIEW IF EXISTS ${ident(name)}`));
   }
@@ -119,4 +146,37 @@ self.addEventListener('unhandledrejection', (e) => {
   if (!(e.reason instanceof EngineError)) console.error('engine: unhandled', e.reason);
 });
 
-Comlink.expose(api);
+/**
+ * Ends this worker when DuckDB-WASM trapped (see `isWasmTrap`): the module is broken, so every
+ * later call would fail in odd ways. The client sees the message, restarts the engine and reloads.
+ * @param error the failure, or a failed cell run's message
+ */
+function endIfTrapped(error: unknown): void {
+  for (let e = error; e; e = e instanceof Error ? e.cause : undefined) {
+    if ((e instanceof EngineError && e.code === 'ENGINE_DIED') || isWasmTrap(e)) {
+      self.postMessage({ seglabFatal: `DuckDB crashed: ${(e as Error).message}` });
+      self.close();
+      return;
+    }
+  }
+}
+
+/** Every API method, with a trap inside DuckDB-WASM ending the worker (a failed cell run included). */
+const guarded = Object.fromEntries(
+  Object.entries(api).map(([name, method]) => [
+    name,
+    async (...args: unknown[]) => {
+      try {
+        const result = await (method as (...a: unknown[]) => Promise<unknown>)(...args);
+        const run = (result as { run?: { code?: string; error?: string } } | undefined)?.run;
+        if (run?.code === 'ENGINE_DIED') endIfTrapped(new EngineError({ code: 'ENGINE_DIED', message: run.error ?? 'DuckDB stopped' }));
+        return result;
+      } catch (e) {
+        endIfTrapped(e);
+        throw e;
+      }
+    }
+  ])
+) as unknown as EngineApi;
+
+Comlink.expose(guarded);

@@ -1,4 +1,4 @@
-import type { Cell, Notebook, Rule, SegmentCell, SqlCell } from './model';
+import type { Cell, LeadsCell, LookalikeCell, Notebook, Rule, SegmentCell, SqlCell } from './model';
 
 /** What one cell reads: source tables (by name) and earlier cells (by id). */
 export interface CellDeps {
@@ -26,7 +26,7 @@ export function runOrder(notebook: Notebook): ResultCell[] {
  * name counts when it is a source or a named cell *above* this one (compared case-insensitively,
  * as DuckDB does); anything else (tables made by the SQL itself, later cells) is not a
  * dependency. A chart cell depends on its `from` cell; a segment cell on the tables of
- * `segmentTables`.
+ * `segmentTables`; a lookalike cell on its seed cell and the tables of `lookalikeTables`.
  * @param notebook the document
  * @param reads the table names a cell's SQL reads (from DuckDB's parser, or `sqlWords` as a fallback)
  */
@@ -37,6 +37,7 @@ export function cellDependencies(notebook: Notebook, reads: (cell: SqlCell) => r
   const above = new Set<string>();
   for (const cell of runOrder(notebook)) {
     const deps: CellDeps = { sources: [], cells: [] };
+    if (cell.kind === 'lookalike' && cell.seeds?.kind === 'segment' && above.has(cell.seeds.from)) deps.cells.push(cell.seeds.from);
     if (cell.kind === 'chart') {
       if (above.has(cell.from)) deps.cells.push(cell.from);
       out.set(cell.id, deps);
@@ -67,6 +68,10 @@ function tablesOf(cell: Exclude<ResultCell, { kind: 'chart' }>, reads: (cell: Sq
       return segmentTables(cell);
     case 'tiers':
       return cell.subdivide ? [cell.table, cell.subdivide] : [cell.table];
+    case 'leads':
+      return leadsTables(cell);
+    case 'lookalike':
+      return lookalikeTables(cell);
     default:
       return [cell.table];
   }
@@ -79,14 +84,42 @@ function tablesOf(cell: Exclude<ResultCell, { kind: 'chart' }>, reads: (cell: Sq
  */
 export function segmentTables(cell: SegmentCell): string[] {
   const out = [cell.table];
-  const walk = (rule: Rule) => {
-    if (rule.type === 'group') rule.rules.forEach(walk);
-    else if (rule.type === 'behaviour') out.push(rule.table);
-  };
   for (const def of cell.segments) {
     if (def.where !== undefined) out.push(...sqlWords(def.where));
-    else if (def.rule) walk(def.rule);
+    else if (def.rule) behaviourTables(def.rule, out);
   }
+  return [...new Set(out)];
+}
+
+/** Appends the tables of a rule tree's behavioural conditions to `out`. */
+function behaviourTables(rule: Rule, out: string[]): void {
+  if (rule.type === 'group') rule.rules.forEach((r) => behaviourTables(r, out));
+  else if (rule.type === 'behaviour') out.push(rule.table);
+}
+
+/**
+ * The tables a leads cell reads: its lead table, the tables of its points rules' behavioural
+ * conditions (the activities) and the table of a score column read from elsewhere (the fit cell).
+ * @param cell the leads cell
+ */
+export function leadsTables(cell: LeadsCell): string[] {
+  const out = [cell.table];
+  for (const score of [cell.fit, cell.engagement]) {
+    if (score.kind === 'column') out.push(score.table ?? cell.table);
+    else for (const r of score.rules) behaviourTables(r.rule, out);
+  }
+  return [...new Set(out)];
+}
+
+/**
+ * The tables a lookalike cell reads by name: its population, the exclusion table and the tables of
+ * behavioural conditions in a seed rule (its seed cell, read by id, is added by `cellDependencies`).
+ * @param cell the lookalike cell
+ */
+export function lookalikeTables(cell: LookalikeCell): string[] {
+  const out = [cell.table];
+  if (cell.exclude) out.push(cell.exclude.table);
+  if (cell.seeds?.kind === 'rule') behaviourTables(cell.seeds.rule, out);
   return [...new Set(out)];
 }
 

@@ -45,7 +45,7 @@ export function formatFromName(name: string): SourceFormat | undefined {
  * `name` that makes its result a view later cells read; later kinds (`segment`, `rfm`, `cluster`,
  * `lookalike`) follow the same pattern: a config object compiled to SQL by a pure builder.
  */
-export const CELL_KINDS = ['sql', 'markdown', 'chart', 'segment', 'cluster', 'rfm', 'clv', 'tiers', 'cohort'] as const;
+export const CELL_KINDS = ['sql', 'markdown', 'chart', 'segment', 'cluster', 'rfm', 'clv', 'tiers', 'cohort', 'leads', 'lookalike'] as const;
 /** The `kind` of any cell this version knows. */
 export type CellKind = Cell['kind'];
 
@@ -79,6 +79,11 @@ export interface Source {
   path: string;
   format?: SourceFormat;
   options?: SourceOptions;
+  /**
+   * Personal-data marks by column name: `true` the user marked the column personal, `false` they
+   * unmarked a detected one. Columns not listed follow detection. Exports leave personal columns out.
+   */
+  personal?: Record<string, boolean>;
 }
 
 interface CellBase {
@@ -434,11 +439,175 @@ export interface CohortCell extends CellBase {
   amount?: string;
 }
 
+/** A points rule of a lead score: leads whose rule tree matches get `points` (negative ones subtract). */
+export interface LeadRule {
+  /** What the rule stands for, e.g. `Zielbranche` or `Demo angefragt`. */
+  label: string;
+  points: number;
+  /** Column conditions on the lead table and behavioural conditions on an activities table. */
+  rule: RuleGroup;
+}
+
+/**
+ * How a lead score is computed: the sum of the points of the rules a lead matches (0 when none), or
+ * a numeric column of the lead table or of an upstream table joined by key (e.g. a lookalike cell's
+ * `score` or `percentile`; leads without a value there have no score).
+ */
+export type LeadScore =
+  | { kind: 'points'; rules: LeadRule[] }
+  | {
+      kind: 'column';
+      column: string;
+      /** The table holding the column; the lead table when absent. */
+      table?: string;
+      /** That table's key column; the lead table's key name when absent. */
+      key?: string;
+    };
+
+/**
+ * Where a lead score is cut into three tiers. `share`: the best `first` share of scored leads (0–1)
+ * form the first tier, the next `second` share the second; `score`: a score of at least `first`
+ * is the first tier, at least `second` the second. See `sql/lead-tiers.ts` for ties and NULLs.
+ */
+export interface TierCuts {
+  by: 'share' | 'score';
+  first: number;
+  second: number;
+}
+
+/** The cuts a leads cell uses unless it sets its own: top 20 %, next 30 %, the other 50 %. */
+export const DEFAULT_TIER_CUTS: TierCuts = { by: 'share', first: 0.2, second: 0.3 };
+
+/** Fit tiers, best first. */
+export const FIT_TIERS = ['A', 'B', 'C'] as const;
+/** Engagement tiers, most engaged first. */
+export const ENGAGEMENT_TIERS = [1, 2, 3] as const;
+/** The nine cells of the lead grid in report order (`A1`, `A2`, … `C3`). */
+export const LEAD_GRID = FIT_TIERS.flatMap((f) => ENGAGEMENT_TIERS.map((e) => `${f}${e}`));
+
+/** The user's name and follow-up action of one cell of the lead grid. */
+export interface LeadGridLabel {
+  name?: string;
+  action?: string;
+}
+
+/**
+ * A leads cell: scores every lead of a table by fit (firmographic similarity to won accounts) and
+ * engagement (recent behaviour), cuts each score into three tiers and places the lead in the A/B/C ×
+ * 1/2/3 grid. Its result is a segmentation by grid cell (key, `segment`, `tags` = the cell's action,
+ * `fit`, `fit_tier`, `engagement`, `engagement_tier`, the lead's columns).
+ */
+export interface LeadsCell extends CellBase, SegmentationReport {
+  kind: 'leads';
+  name?: string;
+  /** The lead table: a source or a named cell. */
+  table: string;
+  key: string;
+  fit: LeadScore;
+  /** Default `DEFAULT_TIER_CUTS`. */
+  fitCuts?: TierCuts;
+  engagement: LeadScore;
+  /** Default `DEFAULT_TIER_CUTS`. */
+  engagementCuts?: TierCuts;
+  /** Names and actions by grid cell (`A1` …); a cell without a name is called by its code. */
+  grid?: Record<string, LeadGridLabel>;
+}
+
+/** How a lookalike cell scores: similarity to the seed centroid, to the k nearest seeds, or a logistic model. */
+export const LOOKALIKE_METHODS = ['centroid', 'knn', 'logistic'] as const;
+
+/** The similarity of the centroid and k-nearest-seeds methods. */
+export const LOOKALIKE_METRICS = ['cosine', 'euclidean'] as const;
+
+/**
+ * Where a lookalike cell's seeds come from: segments of a segmentation cell above (by id), a rule
+ * over the population table, or a list of keys (pasted or uploaded; compared as text).
+ */
+export type LookalikeSeeds =
+  | { kind: 'segment'; from: string; segments: string[] }
+  | { kind: 'rule'; rule: RuleGroup }
+  | { kind: 'keys'; keys: string[] };
+
+/** A column and its positive value (compared as text, e.g. `Yes`, `true`). */
+export interface LabelColumn {
+  column: string;
+  positive: string;
+}
+
+/**
+ * How a lookalike cell's ranking becomes segments: the top n, the top pct % or the rows scoring at
+ * least `min` (the rest in `Rest`), or three risk bands by score (≥ high, ≥ medium, below).
+ */
+export type LookalikeCut =
+  | { kind: 'top_n'; n: number; name?: string }
+  | { kind: 'top_pct'; pct: number; name?: string }
+  | { kind: 'score'; min: number; name?: string }
+  | { kind: 'bands'; high: number; medium: number };
+
+/**
+ * A lookalike (or propensity) cell: ranks the rows of an entity table by how much they look like a
+ * seed set, or, with `label`, by a model trained on a label column (churned = yes). Its result is
+ * a segmentation (key, `segment` = the cut, `tags`, `score`, `rank`, `percentile`, `top_features`,
+ * `is_seed`, the entity's columns). See `engine/lookalike.ts`.
+ */
+export interface LookalikeCell extends CellBase, SegmentationReport {
+  kind: 'lookalike';
+  name?: string;
+  /** The population: a source or a named cell. */
+  table: string;
+  key: string;
+  /** The seed set (exactly one of `seeds` and `label`). */
+  seeds?: LookalikeSeeds;
+  /** Supervised mode: train on the labelled rows, rank those whose label is not positive. */
+  label?: LabelColumn;
+  /** Seed mode: evaluate against this real label instead of the held-out seeds. */
+  evaluate?: LabelColumn;
+  /** Leave the seeds out of the ranking (they form their own segment). */
+  excludeSeeds?: boolean;
+  /** Rows whose key is in this table's `key` column are left out of the ranking (existing customers). */
+  exclude?: { table: string; key: string };
+  features: ClusterFeature[];
+  method: (typeof LOOKALIKE_METHODS)[number];
+  /** Centroid and k nearest seeds: cosine (default) or standardised euclidean. */
+  metric?: (typeof LOOKALIKE_METRICS)[number];
+  /** k of the k nearest seeds (default 10). */
+  neighbours?: number;
+  /** C of the logistic model, scikit-learn's convention: smaller is stronger regularisation (default 1). */
+  l2?: number;
+  /** Share of the seeds (label mode: of the labelled rows) held out for the evaluation (default 0.2). */
+  holdout?: number;
+  /** Seed of the held-out split (default 0). */
+  seed?: number;
+  cut: LookalikeCut;
+}
+
+/** The words a lookalike cell writes into its `segment` column, by the notebook's language. */
+export const LOOKALIKE_LABELS: Record<'de' | 'en', { lookalikes: string; seeds: string; excluded: string; bands: [string, string, string] }> = {
+  de: { lookalikes: 'Lookalikes', seeds: 'Seeds', excluded: 'Ausgeschlossen', bands: ['Hohes Risiko', 'Mittleres Risiko', 'Geringes Risiko'] },
+  en: { lookalikes: 'Lookalikes', seeds: 'Seeds', excluded: 'Excluded', bands: ['High risk', 'Medium risk', 'Low risk'] }
+};
+
+/**
+ * The segments of a lookalike cell, in report order: the cut (its name, `Rest`) or the three risk
+ * bands; then the seeds when they are not ranked (label mode: `column = positive`); then the
+ * excluded rows when there is an exclusion.
+ * @param cell the lookalike cell
+ * @param lang the notebook's language
+ */
+export function lookalikeSegmentNames(cell: LookalikeCell, lang: 'de' | 'en' = 'en'): string[] {
+  const words = LOOKALIKE_LABELS[lang];
+  const names = cell.cut.kind === 'bands' ? [...words.bands] : [cell.cut.name?.trim() || words.lookalikes, DEFAULT_REST];
+  if (cell.label) names.push(`${cell.label.column} = ${cell.label.positive}`);
+  else if (cell.excludeSeeds) names.push(words.seeds);
+  if (cell.exclude) names.push(words.excluded);
+  return names;
+}
+
 /** One notebook cell, discriminated by `kind`. */
-export type Cell = SqlCell | MarkdownCell | ChartCell | SegmentCell | ClusterCell | RfmCell | ClvCell | TiersCell | CohortCell;
+export type Cell = SqlCell | MarkdownCell | ChartCell | SegmentCell | ClusterCell | RfmCell | ClvCell | TiersCell | CohortCell | LeadsCell | LookalikeCell;
 
 /** A cell whose result is a segmentation (key, `segment`, `tags`, the entity's columns). */
-export type SegmentationCell = SegmentCell | ClusterCell | RfmCell | TiersCell;
+export type SegmentationCell = SegmentCell | ClusterCell | RfmCell | TiersCell | LeadsCell | LookalikeCell;
 
 /** The tiers of a tiers cell, most valuable first: above the profit threshold; below it with potential; below it without. */
 export const VALUE_TIERS = ['profitable', 'unprofitable_potential', 'unprofitable'] as const;
@@ -463,6 +632,8 @@ export const DEFAULT_REST = 'Rest';
 export function segmentNames(cell: SegmentationCell, lang: 'de' | 'en' = 'en'): string[] {
   if (cell.kind === 'cluster') return Array.from({ length: cell.k }, (_, i) => cell.names?.[i]?.trim() || `Cluster ${i + 1}`);
   if (cell.kind === 'tiers') return VALUE_TIERS.map((tier) => VALUE_TIER_LABELS[lang][tier]);
+  if (cell.kind === 'lookalike') return lookalikeSegmentNames(cell, lang);
+  if (cell.kind === 'leads') return LEAD_GRID.map((code) => cell.grid?.[code]?.name?.trim() || code);
   if (cell.kind === 'rfm') {
     const names = [...new Set(cell.segments.map((s) => s.name.trim()))];
     return rfmCovers(cell.segments) ? names : [...names, DEFAULT_REST];
@@ -509,6 +680,8 @@ export interface NotebookSettings {
   referenceDate?: string;
   /** Guards against segments too small to act on or to trust; see `DEFAULT_GUARDS`. */
   guards?: SegmentGuards;
+  /** Salt of pseudonymised exports: `sha256(salt || value)`; random per notebook, replaceable. */
+  pseudonymSalt?: string;
 }
 
 /** When a segment is flagged as too small or its KPIs too uncertain. */

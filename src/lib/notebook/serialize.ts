@@ -1,4 +1,4 @@
-import type { Cell, Notebook, Rule, SegmentationReport, Source, SourceOptions } from './model';
+import { LEAD_GRID, type Cell, type LeadScore, type Notebook, type Rule, type SegmentationReport, type Source, type SourceOptions } from './model';
 
 /**
  * Writes a notebook as canonical JSON: fixed key order, two-space indent, absent optional fields
@@ -15,6 +15,7 @@ export function serializeNotebook(notebook: Notebook): string {
   if (notebook.settings && Object.keys(notebook.settings).length) {
     doc.settings = pick(notebook.settings, ['locale', 'referenceDate']);
     if (notebook.settings.guards) (doc.settings as Record<string, unknown>).guards = pick(notebook.settings.guards, ['minSize', 'minShare', 'maxCiMargin', 'minExportSize']);
+    Object.assign(doc.settings as Record<string, unknown>, pick(notebook.settings, ['pseudonymSalt']));
   }
   doc.sources = notebook.sources.map(source);
   doc.cells = notebook.cells.map(cell);
@@ -24,6 +25,7 @@ export function serializeNotebook(notebook: Notebook): string {
 function source(s: Source): Record<string, unknown> {
   const out = pick(s, ['name', 'path', 'format']);
   if (s.options) out.options = options(s.options);
+  if (s.personal && Object.keys(s.personal).length) out.personal = { ...s.personal };
   return out;
 }
 
@@ -79,6 +81,30 @@ function cell(c: Cell): Record<string, unknown> {
     }
     case 'cohort':
       return pick(c, ['id', 'kind', 'name', 'collapsed', 'table', 'key', 'date', 'amount']);
+    case 'lookalike': {
+      const out = pick(c, ['id', 'kind', 'name', 'collapsed', 'table', 'key']);
+      if (c.seeds) {
+        const s = c.seeds;
+        out.seeds = s.kind === 'rule' ? { kind: 'rule', rule: rule(s.rule) } : s.kind === 'keys' ? pick(s, ['kind', 'keys']) : pick(s, ['kind', 'from', 'segments']);
+      }
+      if (c.label) out.label = pick(c.label, ['column', 'positive']);
+      if (c.evaluate) out.evaluate = pick(c.evaluate, ['column', 'positive']);
+      Object.assign(out, pick(c, ['excludeSeeds']));
+      if (c.exclude) out.exclude = pick(c.exclude, ['table', 'key']);
+      out.features = c.features.map((f) => pick(f, ['column', 'prep', 'weight', 'top', 'impute']));
+      Object.assign(out, pick(c, ['method', 'metric', 'neighbours', 'l2', 'holdout', 'seed']));
+      out.cut = pick(c.cut as Record<string, unknown>, ['kind', 'n', 'pct', 'min', 'high', 'medium', 'name']);
+      return Object.assign(out, report(c));
+    }
+    case 'leads': {
+      const out = pick(c, ['id', 'kind', 'name', 'collapsed', 'table', 'key']);
+      out.fit = leadScore(c.fit);
+      if (c.fitCuts) out.fitCuts = pick(c.fitCuts, ['by', 'first', 'second']);
+      out.engagement = leadScore(c.engagement);
+      if (c.engagementCuts) out.engagementCuts = pick(c.engagementCuts, ['by', 'first', 'second']);
+      if (c.grid) out.grid = Object.fromEntries(LEAD_GRID.filter((code) => c.grid?.[code]).map((code) => [code, pick(c.grid![code], ['name', 'action'])]));
+      return Object.assign(out, report(c));
+    }
   }
 }
 
@@ -87,6 +113,11 @@ const TRANSACTION_FIELDS = ['table', 'key', 'date', 'amount', 'orderId', 'margin
 function report(c: SegmentationReport): Record<string, unknown> {
   const kpis = c.kpis ? { kpis: c.kpis.map((k) => pick(k, ['label', 'kind', 'column', 'denominator'])) } : {};
   return { ...kpis, ...pick(c, ['profileColumns', 'compareWith']) };
+}
+
+function leadScore(s: LeadScore): Record<string, unknown> {
+  if (s.kind === 'column') return pick(s, ['kind', 'column', 'table', 'key']);
+  return { kind: s.kind, rules: s.rules.map((r) => ({ label: r.label, points: r.points, rule: rule(r.rule) })) };
 }
 
 function rule(r: Rule): Record<string, unknown> {

@@ -1,6 +1,12 @@
 import {
   FEATURE_PREPS,
   CLUSTER_ALGORITHMS,
+  LOOKALIKE_METHODS,
+  LOOKALIKE_METRICS,
+  type LabelColumn,
+  type LookalikeCell,
+  type LookalikeCut,
+  type LookalikeSeeds,
   type ClusterCell,
   type ClusterFeature,
   BEHAVIOUR_MEASURES,
@@ -21,6 +27,10 @@ import {
   type RfmSegment,
   type ClvCell,
   type TiersCell,
+  type LeadsCell,
+  type LeadScore,
+  type TierCuts,
+  LEAD_GRID,
   type CohortCell,
   type SegmentGuards,
   CELL_ID_PATTERN,
@@ -156,7 +166,7 @@ class Validator {
   source(value: unknown, path: string): Source | undefined {
     const o = this.object(value, path);
     if (!o) return undefined;
-    this.known(o, path, ['name', 'path', 'format', 'options']);
+    this.known(o, path, ['name', 'path', 'format', 'options', 'personal']);
     const name = this.name(o.name, `${path}.name`);
     const file = this.string(o.path, `${path}.path`, true);
     const out: Source = { name: name ?? '', path: file ?? '' };
@@ -168,6 +178,17 @@ class Validator {
     if (o.options !== undefined) {
       const options = this.sourceOptions(o.options, `${path}.options`);
       if (options) out.options = options;
+    }
+    if (o.personal !== undefined) {
+      const marks = this.object(o.personal, `${path}.personal`);
+      if (marks) {
+        const copy: Record<string, boolean> = {};
+        for (const [column, mark] of Object.entries(marks)) {
+          const b = this.boolean(mark, `${path}.personal${key(column)}`);
+          if (b !== undefined) copy[column] = b;
+        }
+        out.personal = copy;
+      }
     }
     return out;
   }
@@ -277,6 +298,10 @@ class Validator {
       cell = this.clvCell(o, path, id ?? '');
     } else if (o.kind === 'tiers') {
       cell = this.tiersCell(o, path, id ?? '');
+    } else if (o.kind === 'leads') {
+      cell = this.leadsCell(o, path, id ?? '');
+    } else if (o.kind === 'lookalike') {
+      cell = this.lookalikeCell(o, path, id ?? '');
     } else if (o.kind === 'cohort') {
       this.known(o, path, ['id', 'kind', 'name', 'collapsed', 'table', 'key', 'date', 'amount']);
       cell = { id: id ?? '', kind: 'cohort', ...this.columns(o, path, ['table', 'key', 'date'], ['amount']) } as CohortCell;
@@ -435,6 +460,104 @@ class Validator {
     return cell;
   }
 
+  lookalikeCell(o: Obj, path: string, id: string): LookalikeCell {
+    this.known(o, path, [
+      'id', 'kind', 'name', 'collapsed', 'table', 'key', 'seeds', 'label', 'evaluate', 'excludeSeeds', 'exclude',
+      'features', 'method', 'metric', 'neighbours', 'l2', 'holdout', 'seed', 'cut', ...REPORT_FIELDS
+    ]);
+    const cell = {
+      id,
+      kind: 'lookalike',
+      ...this.columns(o, path, ['table', 'key']),
+      features: (this.array(o.features, `${path}.features`) ?? []).map((f, i) => this.feature(f, `${path}.features[${i}]`)),
+      method: this.oneOf(o.method, `${path}.method`, LOOKALIKE_METHODS) ?? 'centroid',
+      cut: this.lookalikeCut(o.cut, `${path}.cut`)
+    } as LookalikeCell;
+    if (o.method === undefined) this.fail(`${path}.method`, `expected one of ${LOOKALIKE_METHODS.join(', ')}`);
+    if (cell.features.length === 0) this.fail(`${path}.features`, 'expected at least one feature');
+    if (o.name !== undefined) cell.name = this.name(o.name, `${path}.name`);
+    if ((o.seeds === undefined) === (o.label === undefined)) this.fail(path, 'expected either "seeds" or "label"');
+    if (o.seeds !== undefined) cell.seeds = this.lookalikeSeeds(o.seeds, `${path}.seeds`);
+    if (o.label !== undefined) cell.label = this.labelColumn(o.label, `${path}.label`);
+    if (o.evaluate !== undefined) {
+      if (o.label !== undefined) this.fail(`${path}.evaluate`, 'a cell with a label is evaluated against it');
+      cell.evaluate = this.labelColumn(o.evaluate, `${path}.evaluate`);
+    }
+    if (o.excludeSeeds !== undefined) cell.excludeSeeds = this.boolean(o.excludeSeeds, `${path}.excludeSeeds`);
+    if (o.exclude !== undefined) {
+      const x = this.object(o.exclude, `${path}.exclude`) ?? {};
+      this.known(x, `${path}.exclude`, ['table', 'key']);
+      cell.exclude = this.columns(x, `${path}.exclude`, ['table', 'key']) as { table: string; key: string };
+    }
+    const metric = this.oneOf(o.metric, `${path}.metric`, LOOKALIKE_METRICS);
+    if (metric) cell.metric = metric;
+    const int = (v: unknown, at: string, min: number, max: number) =>
+      typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max ? v : this.fail(at, `expected a whole number from ${min} to ${max}`);
+    if (o.neighbours !== undefined) cell.neighbours = int(o.neighbours, `${path}.neighbours`, 1, 1000);
+    if (o.seed !== undefined) cell.seed = int(o.seed, `${path}.seed`, 0, 2 ** 31 - 1);
+    if (o.l2 !== undefined) {
+      if (typeof o.l2 !== 'number' || !(o.l2 > 0) || !Number.isFinite(o.l2)) this.fail(`${path}.l2`, 'expected a number > 0');
+      else cell.l2 = o.l2;
+    }
+    if (o.holdout !== undefined) {
+      if (typeof o.holdout !== 'number' || !(o.holdout >= 0 && o.holdout < 1)) this.fail(`${path}.holdout`, 'expected a number from 0 to below 1');
+      else cell.holdout = o.holdout;
+    }
+    return Object.assign(cell, this.report(o, path));
+  }
+
+  lookalikeSeeds(value: unknown, path: string): LookalikeSeeds | undefined {
+    const o = this.object(value, path);
+    if (!o) return undefined;
+    if (o.kind === 'segment') {
+      this.known(o, path, ['kind', 'from', 'segments']);
+      return { kind: 'segment', from: this.string(o.from, `${path}.from`, true) ?? '', segments: this.strings(o.segments, `${path}.segments`) };
+    }
+    if (o.kind === 'rule') {
+      this.known(o, path, ['kind', 'rule']);
+      return { kind: 'rule', rule: this.ruleGroup(o.rule, `${path}.rule`) };
+    }
+    if (o.kind === 'keys') {
+      this.known(o, path, ['kind', 'keys']);
+      return { kind: 'keys', keys: this.strings(o.keys, `${path}.keys`) };
+    }
+    return this.fail(`${path}.kind`, 'expected "segment", "rule" or "keys"');
+  }
+
+  labelColumn(value: unknown, path: string): LabelColumn | undefined {
+    const o = this.object(value, path);
+    if (!o) return undefined;
+    this.known(o, path, ['column', 'positive']);
+    return { column: this.string(o.column, `${path}.column`, true) ?? '', positive: this.string(o.positive, `${path}.positive`) ?? '' };
+  }
+
+  lookalikeCut(value: unknown, path: string): LookalikeCut {
+    const o = this.object(value, path) ?? {};
+    const name = () => (o.name === undefined ? {} : { name: this.string(o.name, `${path}.name`, true) ?? '' });
+    if (o.kind === 'top_n') {
+      this.known(o, path, ['kind', 'n', 'name']);
+      const n = Number.isInteger(o.n) && (o.n as number) >= 1 ? (o.n as number) : (this.fail(`${path}.n`, 'expected a whole number ≥ 1') ?? 1);
+      return { kind: 'top_n', n, ...name() };
+    }
+    if (o.kind === 'top_pct') {
+      this.known(o, path, ['kind', 'pct', 'name']);
+      return { kind: 'top_pct', pct: this.number(o.pct, `${path}.pct`, 0, 100) ?? 10, ...name() };
+    }
+    if (o.kind === 'score') {
+      this.known(o, path, ['kind', 'min', 'name']);
+      return { kind: 'score', min: this.number(o.min, `${path}.min`) ?? 0, ...name() };
+    }
+    if (o.kind === 'bands') {
+      this.known(o, path, ['kind', 'high', 'medium']);
+      const high = this.number(o.high, `${path}.high`) ?? 0;
+      const medium = this.number(o.medium, `${path}.medium`) ?? 0;
+      if (medium > high) this.fail(`${path}.medium`, 'expected medium ≤ high');
+      return { kind: 'bands', high, medium };
+    }
+    this.fail(`${path}.kind`, 'expected "top_n", "top_pct", "score" or "bands"');
+    return { kind: 'top_pct', pct: 10 };
+  }
+
   tiersCell(o: Obj, path: string, id: string): TiersCell {
     this.known(o, path, ['id', 'kind', 'name', 'collapsed', 'table', 'key', 'value', 'cost', 'profitableAbove', 'potential', 'subdivide', ...REPORT_FIELDS]);
     const cell = { id, kind: 'tiers', ...this.columns(o, path, ['table', 'key', 'value'], ['cost', 'subdivide']) } as TiersCell;
@@ -446,6 +569,62 @@ class Validator {
       cell.potential = { column: this.string(p.column, `${path}.potential.column`, true) ?? '', above: this.number(p.above, `${path}.potential.above`) ?? 0 };
     }
     return Object.assign(cell, this.report(o, path));
+  }
+
+  leadsCell(o: Obj, path: string, id: string): LeadsCell {
+    this.known(o, path, ['id', 'kind', 'name', 'collapsed', 'table', 'key', 'fit', 'fitCuts', 'engagement', 'engagementCuts', 'grid', ...REPORT_FIELDS]);
+    const cell = {
+      id,
+      kind: 'leads',
+      ...this.columns(o, path, ['table', 'key']),
+      fit: this.leadScore(o.fit, `${path}.fit`),
+      engagement: this.leadScore(o.engagement, `${path}.engagement`)
+    } as LeadsCell;
+    if (o.name !== undefined) cell.name = this.name(o.name, `${path}.name`);
+    if (o.fitCuts !== undefined) cell.fitCuts = this.tierCuts(o.fitCuts, `${path}.fitCuts`);
+    if (o.engagementCuts !== undefined) cell.engagementCuts = this.tierCuts(o.engagementCuts, `${path}.engagementCuts`);
+    if (o.grid !== undefined) {
+      const grid = this.object(o.grid, `${path}.grid`) ?? {};
+      this.known(grid, `${path}.grid`, LEAD_GRID);
+      cell.grid = {};
+      for (const [code, value] of Object.entries(grid)) {
+        const g = this.object(value, `${path}.grid.${code}`) ?? {};
+        this.known(g, `${path}.grid.${code}`, ['name', 'action']);
+        cell.grid[code] = {};
+        if (g.name !== undefined) cell.grid[code].name = this.string(g.name, `${path}.grid.${code}.name`);
+        if (g.action !== undefined) cell.grid[code].action = this.string(g.action, `${path}.grid.${code}.action`);
+      }
+    }
+    return Object.assign(cell, this.report(o, path));
+  }
+
+  leadScore(value: unknown, path: string): LeadScore {
+    const o = this.object(value, path) ?? {};
+    if (o.kind === 'column') {
+      this.known(o, path, ['kind', 'column', 'table', 'key']);
+      return { kind: 'column', ...this.columns(o, path, ['column'], ['table', 'key']) } as LeadScore;
+    }
+    this.known(o, path, ['kind', 'rules']);
+    if (o.kind !== 'points') this.fail(`${path}.kind`, 'expected "points" or "column"');
+    const rules = (this.array(o.rules, `${path}.rules`) ?? []).map((r, i) => {
+      const at = `${path}.rules[${i}]`;
+      const x = this.object(r, at) ?? {};
+      this.known(x, at, ['label', 'points', 'rule']);
+      return { label: this.string(x.label, `${at}.label`) ?? '', points: this.number(x.points, `${at}.points`) ?? 0, rule: this.ruleGroup(x.rule, `${at}.rule`) };
+    });
+    return { kind: 'points', rules };
+  }
+
+  tierCuts(value: unknown, path: string): TierCuts {
+    const o = this.object(value, path) ?? {};
+    this.known(o, path, ['by', 'first', 'second']);
+    const by = this.oneOf(o.by, `${path}.by`, ['share', 'score'] as const) ?? 'share';
+    if (o.by === undefined) this.fail(`${path}.by`, 'expected "share" or "score"');
+    const [lo, hi] = by === 'share' ? [0, 1] : [-Infinity, Infinity];
+    const cuts: TierCuts = { by, first: this.number(o.first, `${path}.first`, lo, hi) ?? 0, second: this.number(o.second, `${path}.second`, lo, hi) ?? 0 };
+    if (by === 'share' && cuts.first + cuts.second > 1) this.fail(path, 'the two shares add up to at most 1');
+    if (by === 'score' && cuts.first < cuts.second) this.fail(path, 'expected first ≥ second');
+    return cuts;
   }
 
   feature(value: unknown, path: string): ClusterFeature {
@@ -600,7 +779,7 @@ class Validator {
   settings(value: unknown, path: string): NotebookSettings | undefined {
     const o = this.object(value, path);
     if (!o) return undefined;
-    this.known(o, path, ['locale', 'referenceDate', 'guards']);
+    this.known(o, path, ['locale', 'referenceDate', 'guards', 'pseudonymSalt']);
     const out: NotebookSettings = {};
     const locale = this.oneOf(o.locale, `${path}.locale`, ['de', 'en'] as const);
     if (locale) out.locale = locale;
@@ -612,6 +791,10 @@ class Validator {
     if (o.guards !== undefined) {
       const guards = this.guards(o.guards, `${path}.guards`);
       if (guards) out.guards = guards;
+    }
+    if (o.pseudonymSalt !== undefined) {
+      const salt = this.string(o.pseudonymSalt, `${path}.pseudonymSalt`, true);
+      if (salt !== undefined) out.pseudonymSalt = salt;
     }
     return out;
   }
@@ -644,6 +827,14 @@ class Validator {
           if (segmentNames.has(d.name)) this.fail(`cells[${i}].segments[${j}].name`, `the segment name "${d.name}" is used twice`);
           segmentNames.add(d.name);
         });
+      }
+      if (c?.kind === 'lookalike' && c.seeds?.kind === 'segment' && c.seeds.from) {
+        const at = ids.get(c.seeds.from);
+        const seedCell = at === undefined ? undefined : cells[at];
+        const segmentation = ['segment', 'cluster', 'rfm', 'tiers', 'leads', 'lookalike'];
+        if (seedCell === undefined || at === undefined || at >= i || !segmentation.includes(seedCell.kind)) {
+          this.fail(`cells[${i}].seeds.from`, `expected the id of a segmentation cell above this one, got "${c.seeds.from}"`);
+        }
       }
       if (c?.kind !== 'chart' || !c.from) return;
       const at = ids.get(c.from);

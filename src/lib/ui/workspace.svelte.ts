@@ -1,8 +1,11 @@
-import type { CsvOptions, LoadEstimate, LoadOptions, TableInfo } from '../engine/api';
-import type { EngineClient } from '../engine/client';
+import type { CsvOptions, EngineInfo, LoadEstimate, LoadOptions, TableInfo } from '../engine/api';
+import type { EngineClient, EngineEvents } from '../engine/client';
+import type { EngineMemory } from '../engine/api';
+import { previewNotebook, type NotebookPreview } from '../notebook/preview';
+import { readShareFragment, SHARE_KEY, shareFragment } from '../notebook/share';
 import { formatIssue, parseNotebook } from '../notebook/validate';
 import { serializeNotebook } from '../notebook/serialize';
-import type { Notebook, Source, SourceOptions } from '../notebook/model';
+import { cellView, type Notebook, type Source, type SourceOptions } from '../notebook/model';
 import { ident } from '../sql/quote';
 import { describeError } from './describe-error';
 import { NotebookState } from './notebook/notebook.svelte';
@@ -16,6 +19,10 @@ import { Formatter, type UiLocale } from './format';
 import { LoadQueue, type LoadedFn } from './loads.svelte';
 import { Notices } from './notices.svelte';
 import { Profiles } from './profiles.svelte';
+import { PersonalData } from './privacy/personal.svelte';
+import { personalExport } from '../analysis/personal';
+import { emptyNotebook } from '../notebook/model';
+import { dropStatements, userObjectsQuery, type DbObject } from '../sql/drop-all';
 import { t } from './strings';
 
 /** A loaded table as the sidebar shows it. */
@@ -29,6 +36,60 @@ export interface TableEntry {
   detected?: LoadEstimate['csv'];
   /** The last rename failure, shown under the name. */
   renameError?: string;
+  /** The engine crashed and the table could not be reloaded: the sidebar offers to re-attach its file. */
+  lost?: boolean;
+}
+
+/** An engine crash as its notice tells it: what ran, and which tables came back. */
+export interface CrashReport {
+  reason: string;
+  /** What was running when it died (a cell or a load), if anything. */
+  running: string | null;
+  /** The running SQL cell's text. */
+  sql?: string;
+  /** True until the new engine has reloaded the tables. */
+  restarting: boolean;
+  reloaded: string[];
+  /** Tables neither the open file nor a kept copy could bring back. */
+  lost: string[];
+}
+
+/** A notebook opened from a file or a link, shown before anything in it runs. */
+export interface OpenedNotebook {
+  doc: Notebook;
+  /** Source files that came with it (`?open=` fetches them beside the notebook). */
+  files: Map<string, File>;
+  /** The file name or URL it came from. */
+  origin: string;
+  summary: NotebookPreview;
+}
+
+/** How often the memory gauge asks the idle engine what it holds. */
+const MEMORY_REFRESH_MS = 3_000;
+
+/** `localStorage` key holding the cell that runs now; left behind when the page dies mid-run. */
+const RUN_MARK = 'seglab.running';
+
+/** The cell a page was running when it died, if it died mid-run. */
+function runMark(): string | null {
+  try {
+    return localStorage.getItem(RUN_MARK);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Notes the running cell in `localStorage`, or clears the note when none runs.
+ * @param running the running cell, if any
+ */
+function markRun(running: { cell: { id: string; kind: string; name?: string } } | undefined): void {
+  try {
+    if (running) localStorage.setItem(RUN_MARK, running.cell.name ?? running.cell.id);
+    else localStorage.removeItem(RUN_MARK);
+  } catch {
+    // Storage may be unavailable (private mode, quota): the guard is then off.
+  }
 }
 
 /** Engine start-up state, mirrored on `<main data-engine>`. */
@@ -41,6 +102,8 @@ export type EngineStatus = 'loading' | 'ready' | 'error';
 export class Workspace {
   engine = $state<EngineStatus>('loading');
   engineMessage = $state('');
+  /** What the started engine reported (version, build, its files). */
+  engineInfo = $state.raw<EngineInfo | null>(null);
   tables = $state<TableEntry[]>([]);
   selected = $state<string | null>(null);
   readonly notices = new Notices();
@@ -54,6 +117,8 @@ export class Workspace {
   keepData = $state(false);
   /** Sources of the open notebook whose data is not loaded; non-empty shows the re-attach dialog. */
   reattach = $state<Source[]>([]);
+  /** Personal-data marks (saved with the sources) and the opt-ins of the next downloads. */
+  readonly personal = new PersonalData(() => this.#changed());
   /** Sources the open notebook lists, loaded or not (a restored notebook remembers missing ones). */
   #sources: Source[] = [];
   #autosaver: Autosaver | null = null;
@@ -61,18 +126,36 @@ export class Workspace {
   /** Tables whose files are in OPFS. */
   readonly #kept = new Set<string>();
   #restoring = false;
+  /** "Forget everything" closed the stores; the next change opens them again. */
+  #forgotten = false;
   readonly #queue: EngineQueue;
   readonly #client: EngineClient;
+  // ── crash recovery, memory gauge, opened-notebook preview (issue 8, points 5 and 6) ──
+  /** The last engine crash, while its notice shows. */
+  crash = $state<CrashReport | null>(null);
+  /** DuckDB's memory against the engine's budget, refreshed while the engine is idle. */
+  memory = $state.raw<EngineMemory | null>(null);
+  /** An opened notebook waiting for the user's "Run" (nothing in it has run). */
+  opened = $state.raw<OpenedNotebook | null>(null);
+  #memoryTimer: ReturnType<typeof setInterval> | null = null;
+  readonly #unmark: () => void;
+  /** The cell the last page of this browser was running when it died, if it died mid-run. */
+  readonly #interrupted: string | null;
+  /** Whether the notebook runs once the re-attach dialog closes. */
+  #runAfterAttach = true;
 
   /**
-   * @param makeClient creates the engine client, given the restart handler
+   * @param makeClient creates the engine client, given the crash and restart handlers
    * @param locale number and date formatting locale
    */
   constructor(
-    makeClient: (onRestart: (reason: string, reloaded: TableInfo[], failed: string[]) => void) => EngineClient,
+    makeClient: (events: EngineEvents) => EngineClient,
     locale: UiLocale
   ) {
-    this.#client = makeClient((reason, reloaded, failed) => this.#restarted(reason, reloaded, failed));
+    this.#client = makeClient({
+      died: (reason) => this.#died(reason),
+      restarted: (reason, reloaded, failed) => void this.#restarted(reason, reloaded, failed)
+    });
     this.#queue = new EngineQueue(this.#client);
     this.fmt = new Formatter(locale);
     this.loads = new LoadQueue(this.#queue, this.notices, this.#loaded);
@@ -87,11 +170,15 @@ export class Workspace {
         await this.loads.idle();
       }
     });
+    this.#interrupted = runMark();
+    this.#unmark = $effect.root(() => {
+      $effect(() => markRun(this.notebook.cells.find((c) => c.status === 'running')));
+    });
   }
 
   /**
-   * Opens what the page asks for: `?open=` a notebook by URL, `?sample=1` the sample notebook,
-   * else the autosaved notebook of this browser, if any.
+   * Opens what the page asks for: `?open=` a notebook by URL (shown before it runs), `?sample=1`
+   * the sample notebook, else the autosaved notebook of this browser, if any.
    * @param params the page's query parameters
    * @param sampleUrl URL of the sample notebook
    */
@@ -103,20 +190,25 @@ export class Workspace {
       this.#autosaver = new Autosaver(store);
       this.#autosaver.onStatus = (status) => (this.saveState = status);
     }
-    const open = params.get('open') ?? (params.get('sample') === '1' ? sampleUrl : null);
+    if (this.#openShared(location.hash)) return;
+    const open = params.get('open');
     if (open) await this.openUrl(open);
+    else if (params.get('sample') === '1') await this.openUrl(sampleUrl, true);
     else if (draft) await this.#restore(draft);
   }
 
   /**
-   * Opens a notebook from a same-origin URL; its sources load from paths relative to it.
+   * Opens a notebook from a same-origin URL; its sources load from paths relative to it. A link's
+   * notebook is shown first and runs when the user says so; the app's own examples run at once.
    * @param url the notebook's URL (relative to the page)
+   * @param ours true for the examples this site ships (sidebar buttons, `?sample=1`)
    */
-  async openUrl(url: string): Promise<void> {
+  async openUrl(url: string, ours = false): Promise<void> {
     try {
       const opened = await openNotebookUrl(url, location.href);
       for (const m of opened.missing) this.notices.push({ kind: 'error', message: t.errors.file(m.path, m.reason), file: m.path });
-      await this.#openDocument(opened.notebook, opened.files);
+      if (ours) await this.#openDocument(opened.notebook, opened.files);
+      else this.#preview(opened.notebook, opened.files, url);
     } catch (e) {
       const view = describeError(e);
       this.notices.push({ kind: 'error', message: `${t.notebook.openFailed(url)}: ${view.message}`, file: url, detail: view.detail });
@@ -124,8 +216,8 @@ export class Workspace {
   }
 
   /**
-   * Opens a notebook `.json` the user picked; sources already loaded under their names are used,
-   * the others are asked for.
+   * Shows a notebook `.json` the user picked, before it runs; sources already loaded under their
+   * names are used, the others are asked for.
    * @param file the notebook file
    */
   async openNotebookFile(file: File): Promise<void> {
@@ -138,7 +230,128 @@ export class Workspace {
       });
       return;
     }
-    await this.#openDocument(parsed.notebook, new Map());
+    this.#preview(parsed.notebook, new Map(), file.name);
+  }
+
+  /** A link to this page that opens the current notebook (cells and settings in the URL fragment, never data). */
+  shareLink(): string {
+    return `${location.origin}${location.pathname}#${shareFragment(this.notebook.toDocument())}`;
+  }
+
+  /**
+   * Shows the notebook a share link carries, before it runs, and takes the fragment off the
+   * address so a reload opens the user's own draft. False when the fragment carries none, or a
+   * damaged one (said in a notice; the draft opens as usual).
+   * @param hash `location.hash`
+   */
+  #openShared(hash: string): boolean {
+    let doc: Notebook | null;
+    try {
+      doc = readShareFragment(hash);
+    } catch (e) {
+      const view = describeError(e);
+      this.notices.push({ kind: 'error', message: `${t.share.failed}: ${view.message}`, detail: view.detail });
+      doc = null;
+    }
+    if (new URLSearchParams(hash.replace(/^#/, '')).has(SHARE_KEY)) history.replaceState(history.state, '', `${location.pathname}${location.search}`);
+    if (doc) this.#preview(doc, new Map(), t.share.origin);
+    return doc !== null;
+  }
+
+  #preview(doc: Notebook, files: Map<string, File>, origin: string): void {
+    const summary = previewNotebook(doc, this.tables.map((e) => e.info.name), [...files.keys()]);
+    this.opened = { doc, files, origin, summary };
+  }
+
+  /**
+   * Takes the previewed notebook: replaces the open one, loads its sources and, with `run`, runs it.
+   * @param run run every cell (the preview's "Run"), or only open it
+   */
+  async acceptOpened(run: boolean): Promise<void> {
+    const opened = this.opened;
+    if (!opened) return;
+    this.opened = null;
+    await this.#openDocument(opened.doc, opened.files, run);
+  }
+
+  /** Drops the previewed notebook; the open one stays as it was. */
+  rejectOpened(): void {
+    this.opened = null;
+  }
+
+  /** Runs the whole notebook again after a crash (the user asked) and closes the crash notice. */
+  rerunAfterCrash(): void {
+    this.crash = null;
+    this.notebook.runAll();
+  }
+
+  /** Closes the crash notice. */
+  dismissCrash(): void {
+    this.crash = null;
+  }
+
+  /**
+   * Loads a file again for a table the crash lost, under the table's name and options.
+   * @param entry the lost table
+   * @param file the file the user picked
+   */
+  reattachLost(entry: TableEntry, file: File): void {
+    const options: LoadOptions = { ...($state.snapshot(entry.options) as LoadOptions), table: entry.info.name };
+    this.tables = this.tables.filter((e) => e !== entry);
+    if (this.crash) this.crash.lost = this.crash.lost.filter((n) => n !== entry.info.name);
+    this.loads.loadAs(file, options);
+  }
+
+  #died(reason: string): void {
+    const cell = this.notebook.cells.find((c) => c.status === 'running');
+    const job = this.loads.jobs.find((j) => j.phase === 'loading' || j.phase === 'inspecting');
+    const running = cell ? t.crash.cell(cell.cell.kind !== 'markdown' ? (cell.cell.name ?? cell.cell.id) : cell.cell.id) : job ? t.crash.load(job.file.name) : null;
+    this.crash = { reason, running, sql: cell?.cell.kind === 'sql' ? cell.cell.sql : undefined, restarting: true, reloaded: [], lost: [] };
+    this.engine = 'loading';
+    void this.#autosaver?.flush();
+  }
+
+  async #restarted(reason: string, reloaded: TableInfo[], failed: string[]): Promise<void> {
+    const byName = new Map(reloaded.map((i) => [i.name, i]));
+    const lost: string[] = [];
+    for (const entry of this.tables) {
+      const info = byName.get(entry.info.name);
+      if (info) entry.info = info;
+      else if (failed.includes(entry.info.name) && !(await this.#reloadKept(entry))) {
+        entry.lost = true;
+        lost.push(entry.info.name);
+      }
+    }
+    if (this.selected && lost.includes(this.selected)) this.selected = null;
+    this.profiles.clear();
+    if (this.selected) this.profiles.ensure(this.selected);
+    this.notebook.tablesChanged();
+    this.crash = { ...(this.crash ?? { reason, running: null }), restarting: false, reloaded: [...byName.keys()], lost };
+    this.engine = 'ready';
+  }
+
+  /** Reloads a table from its copy in OPFS ("keep my data"), when its open file failed. */
+  async #reloadKept(entry: TableEntry): Promise<boolean> {
+    const name = entry.info.name;
+    const file = this.#kept.has(name) ? await this.#files?.get(name).catch(() => null) : null;
+    if (!file) return false;
+    try {
+      entry.info = await this.#queue.run((c) => c.load(file, { ...($state.snapshot(entry.options) as LoadOptions), table: name }));
+      entry.file = file;
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  #watchMemory(): void {
+    if (this.#memoryTimer !== null) return;
+    const refresh = async () => {
+      if (this.engine !== 'ready' || this.#queue.busy) return;
+      this.memory = await this.#queue.run((c) => c.call((api) => api.memory(), true)).catch(() => this.memory);
+    };
+    void refresh();
+    this.#memoryTimer = setInterval(() => void refresh(), MEMORY_REFRESH_MS);
   }
 
   /** Downloads the notebook as a `.json` document. */
@@ -160,13 +373,13 @@ export class Workspace {
       if (file) this.loads.loadAs(file, this.#sourceLoadOptions(source));
     }
     await this.loads.idle();
-    this.notebook.runAll();
+    if (this.#runAfterAttach) this.notebook.runAll();
   }
 
   /** Closes the re-attach dialog; cells that need the missing tables say so when they run. */
   skipReattach(): void {
     this.reattach = [];
-    this.notebook.runAll();
+    if (this.#runAfterAttach) this.notebook.runAll();
   }
 
   /**
@@ -208,22 +421,41 @@ export class Workspace {
     for (const entry of this.tables) await this.#keep(entry);
   }
 
-  /** Deletes the autosaved notebook and every kept file; the page keeps what is loaded now. */
+  /**
+   * Forgets everything: drops every table and view in the engine, resets to an empty notebook and
+   * deletes what this origin keeps in the browser (IndexedDB, OPFS, local and session storage,
+   * Cache Storage). The stores open again with the next edit.
+   */
   async forgetEverything(): Promise<void> {
     this.#autosaver?.destroy();
+    this.#autosaver = null;
+    this.#files = null;
+    this.#forgotten = true;
+    await this.notebook.cancel();
+    try {
+      for (const entry of this.tables) await this.#queue.run((c) => c.dropTable(entry.info.name));
+      const objects = await this.notebook.rows<DbObject>(String(userObjectsQuery()));
+      for (const statement of dropStatements(objects)) await this.#queue.run((c) => c.call((api) => api.exec(statement)));
+    } catch (e) {
+      const view = describeError(e);
+      this.notices.push({ kind: 'error', message: view.message, detail: view.detail });
+    }
+    this.tables = [];
+    this.selected = null;
+    this.reattach = [];
+    this.#sources = [];
+    this.#kept.clear();
+    this.keepData = false;
+    this.profiles.clear();
+    this.personal.restore([]);
+    this.notebook.replace(emptyNotebook(t.notebook.untitled));
+    this.saveState = 'idle';
     try {
       await forgetEverything();
     } catch (e) {
       this.notices.push({ kind: 'error', message: describeError(e).message });
       return;
     }
-    this.keepData = false;
-    this.#kept.clear();
-    this.#files = await openFileStore().catch(() => null);
-    const store = await openDraftStore().catch(() => null);
-    this.#autosaver = store ? new Autosaver(store) : null;
-    if (this.#autosaver) this.#autosaver.onStatus = (status) => (this.saveState = status);
-    this.saveState = 'idle';
     this.notices.push({ kind: 'info', message: t.notebook.forgot });
   }
 
@@ -234,18 +466,25 @@ export class Workspace {
    */
   async downloadCell(id: string, format: 'csv' | 'parquet'): Promise<void> {
     try {
-      const { bytes, fileName } = await this.notebook.download(id, format);
-      saveFile(bytes, fileName, format === 'csv' ? 'text/csv' : 'application/vnd.apache.parquet');
+      const state = this.notebook.get(id);
+      if (!state || state.cell.kind === 'markdown') throw new Error(`Cell "${id}" has no result.`);
+      const optIn = this.personal.take(id);
+      const salt = optIn.pseudonymise ? this.notebook.pseudonymSalt() : undefined;
+      const rows = (q: string) => this.notebook.rows(q);
+      const query = await personalExport(rows, cellView(state.cell), this.personal.all(), { include: optIn.include, salt });
+      const bytes = await this.notebook.exportQuery(String(query), format);
+      saveFile(bytes, `${state.cell.name ?? state.cell.id}.${format}`, format === 'csv' ? 'text/csv' : 'application/vnd.apache.parquet');
     } catch (e) {
       const view = describeError(e);
       this.notices.push({ kind: 'error', message: `${t.notebook.downloadFailed(format.toUpperCase())}: ${view.message}`, detail: view.detail });
     }
   }
 
-  async #openDocument(doc: Notebook, files: Map<string, File>): Promise<void> {
+  async #openDocument(doc: Notebook, files: Map<string, File>, run = true): Promise<void> {
     this.#restoring = true;
     try {
       this.notebook.replace(doc);
+      this.personal.restore(doc.sources);
       if (doc.settings?.locale) this.fmt = new Formatter(doc.settings.locale === 'de' ? 'de-DE' : 'en-US');
       this.#sources = doc.sources;
       const loaded = new Set(this.tables.map((e) => e.info.name));
@@ -263,8 +502,9 @@ export class Workspace {
     }
     this.#changed();
     const stillMissing = doc.sources.filter((s) => !this.tables.some((e) => e.info.name === s.name) && !files.has(s.name));
+    this.#runAfterAttach = run;
     if (stillMissing.length) this.reattach = stillMissing;
-    else this.notebook.runAll();
+    else if (run) this.notebook.runAll();
   }
 
   async #restore(draft: Draft): Promise<void> {
@@ -277,8 +517,13 @@ export class Workspace {
         if (file) files.set(f.source, file);
       }
     }
-    await this.#openDocument(draft.notebook, files);
+    // A page that closed or crashed while a cell ran must not run it again by itself (a crash loop).
+    const interrupted = this.#interrupted;
+    await this.#openDocument(draft.notebook, files, interrupted === null);
     this.notices.push({ kind: 'info', message: t.notebook.restored(draft.notebook.title) });
+    if (interrupted !== null) {
+      this.crash = { reason: t.crash.pageClosed, running: t.crash.cell(interrupted), restarting: false, reloaded: [], lost: [] };
+    }
   }
 
   #sourceLoadOptions(source: Source): LoadOptions {
@@ -299,6 +544,8 @@ export class Workspace {
       if (columns) options.columns = columns;
       if (sampleRows) options.sampleRows = sampleRows;
       if (Object.keys(options).length) source.options = options;
+      const marks = this.personal.of(e.info.name);
+      if (marks) source.personal = marks;
       return source;
     });
     for (const s of this.#sources) if (!out.some((o) => o.name === s.name)) out.push(s);
@@ -306,8 +553,20 @@ export class Workspace {
   }
 
   #changed(): void {
+    if (this.#forgotten && !this.#restoring) {
+      this.#forgotten = false;
+      void this.#reopenStores().then(() => this.#changed());
+      return;
+    }
     if (this.#restoring || !this.#autosaver) return;
     this.#autosaver.schedule(() => this.#draft());
+  }
+
+  async #reopenStores(): Promise<void> {
+    this.#files = await openFileStore().catch(() => null);
+    const store = await openDraftStore().catch(() => null);
+    this.#autosaver = store ? new Autosaver(store) : null;
+    if (this.#autosaver) this.#autosaver.onStatus = (status) => (this.saveState = status);
   }
 
   #draft(): Draft {
@@ -340,8 +599,9 @@ export class Workspace {
   async start(memoryBudgetBytes?: number): Promise<void> {
     this.engine = 'loading';
     try {
-      await this.#queue.run((c) => c.init(memoryBudgetBytes ? { memoryBudgetBytes } : {}));
+      this.engineInfo = await this.#queue.run((c) => c.init(memoryBudgetBytes ? { memoryBudgetBytes } : {}));
       this.engine = 'ready';
+      this.#watchMemory();
     } catch (e) {
       const view = describeError(e);
       this.engine = 'error';
@@ -352,6 +612,8 @@ export class Workspace {
 
   /** Ends the engine worker. */
   destroy(): void {
+    if (this.#memoryTimer !== null) clearInterval(this.#memoryTimer);
+    this.#unmark();
     this.#client.terminate();
   }
 
@@ -388,6 +650,7 @@ export class Workspace {
       entry.info = info;
       entry.renameError = undefined;
       this.profiles.rename(from, info.name);
+      this.personal.rename(from, info.name);
       this.notebook.tablesChanged();
       if (this.#kept.delete(from)) {
         await this.#files?.remove(from).catch(() => undefined);
@@ -413,6 +676,7 @@ export class Workspace {
       this.tables = this.tables.filter((e) => e.info.name !== name);
       this.#sources = this.#sources.filter((src) => src.name !== name);
       this.profiles.forget(name);
+      this.personal.forget(name);
       this.notebook.tablesChanged();
       if (this.#kept.delete(name)) await this.#files?.remove(name).catch(() => undefined);
       this.#changed();
@@ -458,21 +722,4 @@ export class Workspace {
     if (!this.#restoring && !this.notebook.cells.length) this.notebook.add('sql', undefined, { sql: `SELECT *\nFROM ${ident(info.name)}\nLIMIT 100` });
     this.#changed();
   };
-
-  #restarted(reason: string, reloaded: TableInfo[], failed: string[]): void {
-    const byName = new Map(reloaded.map((i) => [i.name, i]));
-    this.tables = this.tables
-      .filter((e) => !failed.includes(e.info.name))
-      .map((e) => ({ ...e, info: byName.get(e.info.name) ?? e.info }));
-    if (this.selected && failed.includes(this.selected)) this.selected = null;
-    this.profiles.clear();
-    if (this.selected) this.profiles.ensure(this.selected);
-    const parts = [t.engine.restarted(reason)];
-    parts.push(reloaded.length ? t.engine.reloaded(reloaded.map((i) => i.name)) : t.engine.nothingReloaded);
-    if (failed.length) parts.push(t.engine.reloadFailed(failed));
-    this.notices.push({ kind: failed.length ? 'error' : 'info', message: parts.join(' ') });
-    this.engine = 'ready';
-    // The cells' views died with the engine: build them again from the reloaded tables.
-    this.notebook.runAll();
-  }
 }

@@ -1,5 +1,5 @@
 import { tableFromIPC } from '@uwdata/flechette';
-import type { CellRun, ClusterDetails, ClvFit, CsvExportOptions, KSelection } from '../../engine/api';
+import type { CellRun, ClusterDetails, ClvFit, CsvExportOptions, KSelection, LookalikeDetails } from '../../engine/api';
 import { cellDependencies, dependants, skipReason, type CellDeps, type ResultCell, type RunStatus } from '../../notebook/graph';
 import {
   cellView,
@@ -13,6 +13,10 @@ import {
   type CohortCell,
   type RfmCell,
   type TiersCell,
+  type LeadsCell,
+  type LookalikeCell,
+  baseTable,
+  segmentNames,
   type Notebook,
   type NotebookSettings,
   type SegmentCell,
@@ -23,10 +27,12 @@ import {
 } from '../../notebook/model';
 import { ident, lit, sql } from '../../sql/quote';
 import { defaultRfmSegments } from '../../sql/rfm';
-import { guessKey } from '../../sql/segment-templates';
+import { columnKind, guessKey } from '../../sql/segment-templates';
 import { guessTransactions } from '../../sql/value-templates';
 import { featureFor, isQuantity } from '../cluster/features';
+import { newBehaviour } from '../segment/rule-edit';
 import { describeError } from '../describe-error';
+import { newSalt } from '../privacy/personal.svelte';
 import { Ticket, type EngineQueue } from '../engine-queue';
 
 /** Rows of a cell's result the grid receives (sort and filter work on these). */
@@ -126,6 +132,8 @@ export class NotebookState {
     else if (kind === 'segment') cell = this.#newSegment(id);
     else if (kind === 'cluster') cell = this.#newCluster(id);
     else if (kind === 'rfm' || kind === 'clv' || kind === 'cohort' || kind === 'tiers') cell = this.#newValueCell(id, kind, afterId);
+    else if (kind === 'leads') cell = this.#newLeads(id);
+    else if (kind === 'lookalike') cell = this.#newLookalike(id);
     else {
       const from = init.from ?? this.#lastResultAbove(afterId)?.cell.id ?? '';
       cell = { id, kind, from, chart: init.chart ?? { mark: CHART_MARKS[0] } };
@@ -139,7 +147,8 @@ export class NotebookState {
       kind === 'chart' ||
       (cell.kind === 'segment' && cell.table) ||
       (cell.kind === 'cluster' && cell.features.length) ||
-      ((cell.kind === 'rfm' || cell.kind === 'cohort' || cell.kind === 'tiers') && cell.table) ||
+      (cell.kind === 'lookalike' && cell.features.length && (cell.seeds?.kind === 'segment' || cell.label)) ||
+      ((cell.kind === 'rfm' || cell.kind === 'cohort' || cell.kind === 'tiers' || cell.kind === 'leads') && cell.table) ||
       (kind === 'sql' && init.sql)
     ) {
       this.request([id]);
@@ -292,15 +301,15 @@ export class NotebookState {
   }
 
   /**
-   * Changes an RFM, CLV, tiers or cohort cell and re-runs it unless only its name, look or report
-   * settings changed.
+   * Changes an RFM, CLV, tiers, cohort, leads or lookalike cell and re-runs it unless only its name, look or
+   * report settings changed.
    * @param id the cell
    * @param patch fields to set (undefined deletes)
    */
-  setValueCell<C extends RfmCell | ClvCell | TiersCell | CohortCell>(id: string, patch: Partial<Omit<C, 'id' | 'kind'>>): void {
+  setValueCell<C extends RfmCell | ClvCell | TiersCell | CohortCell | LeadsCell | LookalikeCell>(id: string, patch: Partial<Omit<C, 'id' | 'kind'>>): void {
     const state = this.get(id);
     const kind = state?.cell.kind;
-    if (!state || (kind !== 'rfm' && kind !== 'clv' && kind !== 'tiers' && kind !== 'cohort')) return;
+    if (!state || (kind !== 'rfm' && kind !== 'clv' && kind !== 'tiers' && kind !== 'cohort' && kind !== 'leads' && kind !== 'lookalike')) return;
     const before = JSON.stringify($state.snapshot(state.cell));
     const copy = $state.snapshot(patch) as Record<string, unknown>;
     for (const [k, v] of Object.entries(copy)) {
@@ -325,6 +334,40 @@ export class NotebookState {
     else if (kind === 'cluster') this.setCluster(id, patch);
     else if (kind === 'rfm') this.setValueCell<RfmCell>(id, patch);
     else if (kind === 'tiers') this.setValueCell<TiersCell>(id, patch);
+    else if (kind === 'leads') this.setValueCell<LeadsCell>(id, patch);
+    else if (kind === 'lookalike') this.setValueCell<LookalikeCell>(id, patch);
+  }
+
+  /**
+   * A lookalike cell's evaluation, score distribution, key matches and model, from the worker;
+   * reuses its last run.
+   * @param id cell id
+   */
+  async lookalikeDetails(id: string): Promise<LookalikeDetails> {
+    const cell = this.get(id)?.cell;
+    if (cell?.kind !== 'lookalike') throw new Error(`Cell "${id}" is not a lookalike cell.`);
+    const snapshot = $state.snapshot(cell) as LookalikeCell;
+    const seedView = this.#inputView(snapshot);
+    const date = this.settings.referenceDate;
+    return this.host.queue.run((c) => c.call((api) => api.lookalikeDetails(snapshot, seedView, date)));
+  }
+
+  /**
+   * The segmentation cells above a cell, with their segment names (the seeds a lookalike cell may
+   * take).
+   * @param id the reading cell
+   */
+  segmentationsAbove(id: string): { id: string; label: string; segments: string[] }[] {
+    const out: { id: string; label: string; segments: string[] }[] = [];
+    const lang = this.settings.locale ?? 'en';
+    for (const c of this.cells) {
+      if (c.cell.id === id) break;
+      const cell = c.cell;
+      if (cell.kind === 'segment' || cell.kind === 'cluster' || cell.kind === 'rfm' || cell.kind === 'tiers' || cell.kind === 'leads' || cell.kind === 'lookalike') {
+        out.push({ id: cell.id, label: cell.name ?? cell.id, segments: segmentNames(cell, lang) });
+      }
+    }
+    return out;
   }
 
   /**
@@ -388,12 +431,13 @@ export class NotebookState {
   }
 
   /**
-   * A segment cell's rules were edited in place (the rule editor changes the cell's own objects):
-   * save and re-run it.
+   * A segment or leads cell's rules were edited in place (the rule editor changes the cell's own
+   * objects): save and re-run it.
    * @param id cell id
    */
   segmentEdited(id: string): void {
-    if (this.get(id)?.cell.kind !== 'segment') return;
+    const kind = this.get(id)?.cell.kind;
+    if (kind !== 'segment' && kind !== 'leads' && kind !== 'lookalike') return;
     this.host.changed();
     this.request([id]);
   }
@@ -457,7 +501,7 @@ export class NotebookState {
   localeChanged(locale: 'de' | 'en'): void {
     if (this.settings.locale === locale) return;
     this.settings.locale = locale;
-    const worded = this.cells.filter((c) => c.cell.kind === 'tiers' && c.run).map((c) => c.cell.id);
+    const worded = this.cells.filter((c) => (c.cell.kind === 'tiers' || c.cell.kind === 'lookalike') && c.run).map((c) => c.cell.id);
     if (worded.length) this.request(worded);
   }
 
@@ -472,6 +516,24 @@ export class NotebookState {
     else delete this.settings.referenceDate;
     this.host.changed();
     this.runAll();
+  }
+
+  /**
+   * The salt of pseudonymised exports; a new random one is made and saved when the notebook has none.
+   */
+  pseudonymSalt(): string {
+    if (!this.settings.pseudonymSalt) this.setPseudonymSalt(newSalt());
+    return this.settings.pseudonymSalt!;
+  }
+
+  /**
+   * Replaces the salt of pseudonymised exports (earlier pseudonyms no longer match).
+   * @param salt the new salt, non-empty
+   */
+  setPseudonymSalt(salt: string): void {
+    if (!salt.trim()) throw new Error('The salt may not be empty.');
+    this.settings.pseudonymSalt = salt;
+    this.host.changed();
   }
 
   /** The notebook's segment guards (its own, else the defaults). */
@@ -524,21 +586,6 @@ export class NotebookState {
     }
     this.#pending.clear();
     if (this.#ticket) await this.host.queue.cancel(this.#ticket);
-  }
-
-  /**
-   * A cell's whole result as a file, written in the worker by DuckDB (CSV) or from Arrow (Parquet).
-   * @param id cell id
-   * @param format file format
-   */
-  async download(id: string, format: 'csv' | 'parquet'): Promise<{ bytes: Uint8Array; fileName: string }> {
-    const state = this.get(id);
-    if (!state || state.cell.kind === 'markdown') throw new Error(`Cell "${id}" has no result.`);
-    const query = String(sql`SELECT * FROM ${ident(cellView(state.cell))}`);
-    const bytes = await this.host.queue.run((c) =>
-      c.call((api) => (format === 'csv' ? api.exportCsv(query) : api.exportParquet(query)))
-    );
-    return { bytes, fileName: `${state.cell.name ?? state.cell.id}.${format}` };
   }
 
   /** Forgets cached table reads (tables were loaded, renamed or dropped). */
@@ -649,8 +696,7 @@ export class NotebookState {
   /** Runs one cell; false when it was cancelled (the loop stops). */
   async #runOne(state: CellState, deps: CellDeps): Promise<boolean> {
     const cell = $state.snapshot(state.cell) as ResultCell;
-    const from = cell.kind === 'chart' ? this.get(cell.from)?.cell : undefined;
-    const input = from && from.kind !== 'markdown' ? cellView(from) : undefined;
+    const input = this.#inputView(cell);
     const ticket = new Ticket();
     this.#ticket = ticket;
     state.status = 'running';
@@ -680,13 +726,23 @@ export class NotebookState {
     } catch (e) {
       const view = describeError(e);
       if (view.code === 'CANCELLED' || ticket.cancelled) return this.#cancelled(state);
-      state.run = { id: cell.id, kind: cell.kind, status: 'error', rows: null, ms: 0, error: view.message, code: 'INTERNAL', deps };
+      const died = view.code === 'ENGINE_DIED';
+      state.run = { id: cell.id, kind: cell.kind, status: 'error', rows: null, ms: 0, error: view.message, code: died ? 'ENGINE_DIED' : 'INTERNAL', deps };
       state.status = 'error';
-      return true;
+      // The engine crashed on this cell: run nothing more until the user asks (no crash loop).
+      if (died) this.#forgetQueued();
+      return !died;
     } finally {
       state.startedAt = null;
       if (this.#ticket === ticket) this.#ticket = null;
     }
+  }
+
+  /** The view a cell reads besides tables: a chart's input cell, a lookalike cell's seed cell. */
+  #inputView(cell: ResultCell): string | undefined {
+    const fromId = cell.kind === 'chart' ? cell.from : cell.kind === 'lookalike' && cell.seeds?.kind === 'segment' ? cell.seeds.from : undefined;
+    const from = fromId === undefined ? undefined : this.get(fromId)?.cell;
+    return from && from.kind !== 'markdown' ? cellView(from) : undefined;
   }
 
   #cancelled(state: CellState): false {
@@ -696,12 +752,16 @@ export class NotebookState {
     state.values = null;
     // `ranText` stays: the editor's blur can arrive after the cancel (CodeMirror reports focus
     // changes late under load) and must not restart the query the user just stopped.
+    this.#forgetQueued();
+    return false;
+  }
+
+  #forgetQueued(): void {
     for (const id of this.#pending) {
       const s = this.get(id);
       if (s?.status === 'queued') s.status = s.run ? (s.run.status as CellStatus) : 'idle';
     }
     this.#pending.clear();
-    return false;
   }
 
   /** What every cell reads, from DuckDB's parser (cached per SQL text). */
@@ -803,6 +863,26 @@ export class NotebookState {
   }
 
   /**
+   * A leads cell over the first table named like leads but not like activities (else the first table), keyed like a new
+   * segmentation, fit by points rules still to be written, and engagement +10 points for any
+   * activity in the last 30 days (all time without a reference date) in the first other table that
+   * has a date and a column named like the key.
+   */
+  #newLeads(id: string): LeadsCell {
+    const tables = this.host.tables();
+    const table = tables.find((x) => /lead/i.test(x.name) && !/activ|aktiv|event/i.test(x.name)) ?? tables[0];
+    const key = table ? (guessKey(table.columns)?.name ?? '') : '';
+    const cell: LeadsCell = { id, kind: 'leads', name: this.#freeName('lead_tiers'), table: table?.name ?? '', key, fit: { kind: 'points', rules: [] }, engagement: { kind: 'points', rules: [] } };
+    const events = tables.find((x) => x !== table && x.columns.some((c) => c.name.toLowerCase() === key.toLowerCase()) && x.columns.some((c) => columnKind(c.type) === 'date'));
+    if (events) {
+      const b = newBehaviour([events], cell.table, key);
+      if (this.settings.referenceDate) b.window = { kind: 'last_days', days: 30 };
+      cell.engagement = { kind: 'points', rules: [{ label: 'Active', points: 10, rule: { type: 'group', op: 'and', rules: [b] } }] };
+    }
+    return cell;
+  }
+
+  /**
    * Sets a new CLV cell's periods from its data, then runs it: calibration up to two thirds of the
    * way from the first to the last purchase day, holdout from there to the last day.
    */
@@ -812,6 +892,24 @@ export class NotebookState {
     const [row] = await this.rows<{ calibration: string | null; last: string | null }>(String(query)).catch(() => []);
     if (row?.calibration && row.last && row.last > row.calibration) this.setValueCell<ClvCell>(cell.id, { calibrationEnd: row.calibration, holdoutEnd: row.last });
     else this.request([cell.id]);
+  }
+
+  /**
+   * A lookalike cell over the first table: seeded by the first segment of the last segmentation
+   * above (else an empty key list), features as a new cluster cell's, centroid similarity, the top
+   * 10 % as `Lookalikes`.
+   */
+  #newLookalike(id: string): LookalikeCell {
+    const cluster = this.#newCluster(id);
+    const from = this.segmentationsAbove(id).findLast((s) => s.segments.length);
+    const source = from ? this.get(from.id)?.cell : undefined;
+    const seeded = source && source.kind !== 'markdown' && 'key' in source && (source.kind === 'segment' || source.kind === 'cluster' || source.kind === 'rfm' || source.kind === 'tiers' || source.kind === 'leads' || source.kind === 'lookalike');
+    const table = seeded ? baseTable(source) : cluster.table;
+    const key = seeded ? source.key : cluster.key;
+    const seeds: LookalikeCell['seeds'] = from ? { kind: 'segment', from: from.id, segments: [from.segments[0]] } : { kind: 'keys', keys: [] };
+    const columns = this.tablesFor(id).find((t) => t.name === table)?.columns ?? [];
+    const features = table === cluster.table ? cluster.features : columns.filter((c) => c.name !== key && isQuantity(c)).map(featureFor);
+    return { id, kind: 'lookalike', name: this.#freeName('lookalikes'), table, key, seeds, excludeSeeds: true, features, method: 'centroid', cut: { kind: 'top_pct', pct: 10 } };
   }
 
   /** `base`, or `base_2`, `base_3` … : a result name no table or cell has yet. */
