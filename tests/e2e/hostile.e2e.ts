@@ -14,12 +14,7 @@ import { addSqlCell, ARTIFACTS, expect, loadFiles, openApp, settled, shot, shotO
 
 /** Longest time between two animation frames the page may show while files load (ms). */
 const MAX_FRAME_GAP = 2000;
-/**
- * The same for the 10,000-column file, loaded last: the loader runs in the worker, but the main
- * thread then handles 10,000 columns of table metadata in one go (about 3.7 s measured, and about
- * 2.3 s on each later load while that table exists), which is UI work left for later (see report).
- */
-const MAX_FRAME_GAP_WIDE = 6000;
+/** Loaded first, so every later batch runs with a 10,000-column table in the page (and in the SQL completion). */
 const WIDE = 'wide_10000.csv';
 const BATCH = 8;
 
@@ -58,7 +53,7 @@ test.describe('hostile input', () => {
 
     await startHeartbeat(page);
     const rest = HOSTILE.filter((f) => f.name !== WIDE);
-    const batches = [...Array.from({ length: Math.ceil(rest.length / BATCH) }, (_, i) => rest.slice(i * BATCH, (i + 1) * BATCH)), HOSTILE.filter((f) => f.name === WIDE)];
+    const batches = [HOSTILE.filter((f) => f.name === WIDE), ...Array.from({ length: Math.ceil(rest.length / BATCH) }, (_, i) => rest.slice(i * BATCH, (i + 1) * BATCH))];
     const gaps: number[] = [];
     for (const batch of batches) {
       await loadFiles(page, batch.map((f) => path.join(f.big ? bigDir : HOSTILE_DIR, f.name)));
@@ -83,8 +78,7 @@ test.describe('hostile input', () => {
       );
     }
     test.info().annotations.push({ type: 'frame gaps (ms) per batch', description: gaps.map(Math.round).join(', ') });
-    expect(Math.max(...gaps.slice(0, -1)), 'longest gap between animation frames (ms)').toBeLessThan(MAX_FRAME_GAP);
-    expect(gaps.at(-1)!, 'longest frame gap in the batch with the 10,000-column file (ms)').toBeLessThan(MAX_FRAME_GAP_WIDE);
+    expect(Math.max(...gaps), `longest gap between animation frames (ms), per batch: ${gaps.map(Math.round).join(', ')}`).toBeLessThan(MAX_FRAME_GAP);
     await shot(page, 'hostile-corpus');
 
     await expect(page.locator('[data-cell-id]')).toHaveCount(cells);
