@@ -51,7 +51,13 @@ describe('profileTable on 1M rows', () => {
   });
 
   it('flags the personal columns', () => {
-    expect(col('email').pii).toEqual({ kind: 'email', evidence: 'column name "email" and 200 of 200 sampled values look like e-mail addresses' });
+    expect(col('email').pii).toEqual({
+      kind: 'email',
+      evidence: 'column name "email" and 200 of 200 sampled values look like e-mail addresses',
+      matched: 200,
+      sampled: 200,
+      example: 'u•••@•••.com'
+    });
     expect(col('Kundenname').pii?.kind).toBe('name');
     expect(col('birth').pii).toMatchObject({ kind: 'birthdate', quasi: true });
     expect(col('category').pii).toBeUndefined();
