@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Every test: type check, unit tests (Node), both builds, browser tests against the built site.
+# Every test: type check, both builds, unit tests (Node), browser tests against the built site.
 # Ends with one line "N passed, N failed" over both runners.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,12 +12,13 @@ mkdir -p "$results"
 
 echo "== type check"
 npm run --silent check
-echo "== unit tests (vitest, Node)"
-unit=0
-npx vitest run --reporter=default --reporter=json --outputFile.json="$results/unit.json" || unit=$?
+# Built first: unit tests check the built page (CSP, inline-script hashes) and scan its assets for URLs.
 echo "== build (at / and at $SUB_PATH)"
 npx vite build --logLevel warn
 BASE_PATH="$SUB_PATH" BUILD_DIR=build-subpath npx vite build --logLevel warn
+echo "== unit tests (vitest, Node)"
+unit=0
+npx vitest run --reporter=default --reporter=json --outputFile.json="$results/unit.json" || unit=$?
 echo "== browser tests (Playwright, Debian chromium, built site)"
 e2e=0
 PLAYWRIGHT_JSON_OUTPUT_NAME="$results/e2e.json" npx playwright test --reporter=list,json || e2e=$?
