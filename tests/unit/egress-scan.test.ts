@@ -36,7 +36,11 @@ const ASSET_ALLOW: AllowedUrl[] = [
     pattern: /^https:\/\/(extensions|nightly-extensions|community-extensions)\.duckdb\.org$/,
     why: 'DuckDB extension repositories: fetched only by INSTALL / autoloading, which src/lib/engine/db.ts turns off and locks (checked below).'
   },
-  { pattern: /^https:\/\/unpkg\.com\/treeflex\//, why: "A stylesheet link in the HTML of DuckDB's EXPLAIN renderer, which the app never calls." }
+  { pattern: /^https:\/\/unpkg\.com\/treeflex\//, why: "A stylesheet link in the HTML of DuckDB's EXPLAIN renderer, which the app never calls." },
+  {
+    pattern: /^https?:\/\/(www\.apache\.org\/licenses\/|(www\.)?boost\.org\/|(www\.)?netlib\.org\/|svnweb\.freebsd\.org\/)/,
+    why: "Licence and provenance links in @stdlib's `/** @license */` headers, which the bundler keeps in the engine worker: comment text."
+  }
 ];
 
 describe('sourceUrls / assetUrls / fetchable', () => {
