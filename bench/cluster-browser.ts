@@ -24,6 +24,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium, type Locator, type Page } from '@playwright/test';
 import { NativeDb } from '../src/lib/engine/db-native.ts';
+import { median } from './lib/suite';
 
 const K = 6;
 const TAGS = 17;
@@ -40,12 +41,6 @@ u AS (SELECT id, list_transform(h, x -> (xor(x, x >> 16) + 0.5) / 4294967296) AS
 z AS (SELECT id, floor(u[1] * 6)::INTEGER AS c,
   list_transform(range(8), j -> sqrt(-2 * ln(u[2 + 2 * j])) * cos(2 * pi() * u[3 + 2 * j])) AS z FROM u)
 SELECT id, ${[...spend, ...score].join(', ')} FROM z`;
-}
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
 async function setSql(cell: Locator, text: string): Promise<void> {

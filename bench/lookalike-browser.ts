@@ -22,6 +22,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium, type Locator, type Page } from '@playwright/test';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { ran } from './lib/cell-runs';
+import { median } from './lib/suite';
 
 const D = 20;
 const SEEDS = 1000;
@@ -35,28 +37,6 @@ h1 AS (SELECT id, list_transform(h, x -> (xor(x, x >> 15) * 1471926147) % 429496
 u AS (SELECT id, list_transform(h, x -> (xor(x, x >> 16) + 0.5) / 4294967296) AS u FROM h1),
 z AS (SELECT id, list_transform(range(${D}), j -> sqrt(-2 * ln(u[1 + 2 * j])) * cos(2 * pi() * u[2 + 2 * j])) AS z FROM u)
 SELECT id, ${x.join(', ')} FROM z`;
-}
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-}
-
-/** Waits until `cell` ran again (its run time changed) and returns its run time in seconds. */
-async function ran(page: Page, cell: Locator, before: string | null): Promise<number> {
-  await page.locator('[data-testid=notebook][data-run-state=idle]').waitFor({ timeout: 1_800_000 });
-  await page.waitForFunction(
-    ([id, ms]) => {
-      const el = document.querySelector(`[data-cell-id="${id}"]`);
-      return el?.getAttribute('data-status') !== 'running' && el?.getAttribute('data-ms') !== ms;
-    },
-    [await cell.getAttribute('data-cell-id'), before] as const,
-    { timeout: 1_800_000 }
-  );
-  const status = await cell.getAttribute('data-status');
-  if (status !== 'ok') throw new Error(`cell ended ${status}: ${(await cell.innerText()).slice(0, 2000)}`);
-  return Number(await cell.getAttribute('data-ms')) / 1000;
 }
 
 interface Timing {

@@ -17,28 +17,8 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium, type Locator, type Page } from '@playwright/test';
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-}
-
-/** Waits for the notebook to be idle and the cell to have run again (its `data-ms` changed). */
-async function ran(page: Page, cell: Locator, before: string | null): Promise<number> {
-  await page.locator('[data-testid=notebook][data-run-state=idle]').waitFor({ timeout: 1_800_000 });
-  await page.waitForFunction(
-    ([id, ms]) => {
-      const el = document.querySelector(`[data-cell-id="${id}"]`);
-      return el?.getAttribute('data-status') !== 'running' && el?.getAttribute('data-ms') !== ms;
-    },
-    [await cell.getAttribute('data-cell-id'), before] as const,
-    { timeout: 1_800_000 }
-  );
-  const status = await cell.getAttribute('data-status');
-  if (status !== 'ok') throw new Error(`cell ended ${status}: ${(await cell.innerText()).slice(0, 2000)}`);
-  return Number(await cell.getAttribute('data-ms')) / 1000;
-}
+import { ran } from './lib/cell-runs';
+import { median } from './lib/suite';
 
 async function timeCell(page: Page, kind: 'rfm' | 'clv', runs: number): Promise<{ seconds: number[]; rows: number }> {
   const before = await page.locator('[data-cell-id]').count();
