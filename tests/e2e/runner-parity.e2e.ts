@@ -22,7 +22,17 @@ const SAMPLES: Sample[] = [
     tables: { kunden: 2000, bestellungen: 15000, umfrage: 800, firmen: 1500, aktivitaeten: 20000 },
     minCells: 14
   },
-  { file: 'value.notebook.json', query: '?open=samples/value.notebook.json', tables: { kunden: 2000, bestellungen: 15000 }, minCells: 5 }
+  { file: 'value.notebook.json', query: '?open=samples/value.notebook.json', tables: { kunden: 2000, bestellungen: 15000 }, minCells: 5 },
+  { file: 'lookalikes.notebook.json', query: '?open=samples/lookalikes.notebook.json', tables: { firmen: 1500, aktivitaeten: 20000 }, minCells: 4 },
+  { file: 'leads.notebook.json', query: '?open=samples/leads.notebook.json', tables: { leads: 2400, lead_activities: 9724 }, minCells: 3 },
+  { file: 'churn.notebook.json', query: '?open=samples/churn.notebook.json', tables: { telco: 7043 }, minCells: 5 },
+  { file: 'survey.notebook.json', query: '?open=samples/survey.notebook.json', tables: { umfrage: 800, kunden: 2000 }, minCells: 4 },
+  {
+    file: 'campaign.notebook.json',
+    query: '?open=samples/campaign.notebook.json',
+    tables: { kampagne_test: 3000, kampagne_ereignisse: 27805 },
+    minCells: 3
+  }
 ];
 
 /**

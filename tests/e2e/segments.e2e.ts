@@ -258,10 +258,11 @@ test('overlapping needs segments from a template: overlap, UpSet, transitions on
   await shotOf(cell.locator('[data-testid=segment-export]'), 'segment-export');
 });
 
-test('opens the segmentation example from the sidebar and runs every cell', async ({ page }) => {
+test('opens the segmentation example from the gallery and runs every cell', async ({ page }) => {
   test.setTimeout(180_000);
   await openApp(page);
-  await page.click('[data-testid=load-segments-sample]');
+  await page.click('[data-testid=gallery-open]');
+  await page.click('[data-testid=gallery-card][data-example=segments] [data-testid=gallery-run]');
   const cells = page.locator('[data-cell-id]');
   await expect(cells.first()).toBeVisible({ timeout: 60_000 });
   await expect(page.locator('[data-cell-id=b2b_verhalten]')).toHaveAttribute('data-status', 'ok', { timeout: 120_000 });

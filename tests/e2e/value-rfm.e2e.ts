@@ -167,10 +167,11 @@ SELECT round(1e6 * ((SELECT coalesce(sum(v), 0) FROM o WHERE i <= floor(m.m))
   });
 });
 
-test('opens the customer value example from the sidebar and runs every cell', async ({ page }) => {
+test('opens the customer value example from the gallery and runs every cell', async ({ page }) => {
   test.setTimeout(180_000);
   await openApp(page);
-  await page.click('[data-testid=load-value-sample]');
+  await page.click('[data-testid=gallery-open]');
+  await page.click('[data-testid=gallery-card][data-example=value] [data-testid=gallery-run]');
   const cells = page.locator('[data-cell-id]');
   await expect(page.locator('[data-cell-id=kohorten]')).toHaveAttribute('data-status', 'ok', { timeout: 120_000 });
   await expect(page.locator('[data-testid=notebook]')).toHaveAttribute('data-run-state', 'idle', { timeout: 120_000 });

@@ -166,8 +166,10 @@ describe('seglab run on the bundled sample', () => {
         ['intro', null],
         ['revenue', 16],
         ['revenue_chart', 16],
+        ['zeit', null],
         ['monthly', 36],
         ['monthly_chart', 36],
+        ['stichtag', null],
         ['top', 20],
         ['channels', 6]
       ]);

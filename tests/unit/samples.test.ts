@@ -18,10 +18,15 @@ describe('makeSamples', () => {
     expect([...built.keys()].sort()).toEqual([
       'aktivitaeten.csv',
       'bestellungen.csv',
+      'campaign.notebook.json',
+      'churn.notebook.json',
       'firmen.csv',
       'kunden.csv',
+      'leads.notebook.json',
+      'lookalikes.notebook.json',
       'retail.notebook.json',
       'segments.notebook.json',
+      'survey.notebook.json',
       'umfrage.csv',
       'value.notebook.json'
     ]);

@@ -174,7 +174,7 @@ export interface EngineApi {
    * and returns the run with the first `limit` rows as Arrow IPC bytes (transferred; empty when
    * the cell failed). Never rejects for a failing cell.
    */
-  runCell(cell: ResultCell, input: string | undefined, limit: number, settings?: Pick<NotebookSettings, 'referenceDate' | 'locale'>): Promise<{ run: CellRun; bytes: Uint8Array }>;
+  runCell(cell: ResultCell, input: string | undefined, limit: number, settings?: Pick<NotebookSettings, 'referenceDate' | 'locale' | 'guards'>): Promise<{ run: CellRun; bytes: Uint8Array }>;
   /** The table names a SQL text reads (DuckDB's parser, else a word scan), for the dependency graph. */
   reads(sql: string): Promise<string[]>;
   /** Drops a cell's view if it exists (the cell was deleted or renamed). */

@@ -2,10 +2,11 @@ import { tableFromIPC } from 'apache-arrow';
 import { checkChart } from '../charts/chart-spec';
 import { chartQuery } from '../charts/chart-query';
 import { cellDependencies, skipReason, sqlWords, type CellDeps, type ResultCell, type RunStatus } from '../notebook/graph';
-import { cellView, type Cell, type Notebook, type Source } from '../notebook/model';
+import { campaignSegmentCell, cellView, type Cell, type Notebook, type SegmentGuards, type Source } from '../notebook/model';
 import { ident, lit, sql } from '../sql/quote';
 import { RuleError, segmentQuery } from '../sql/segment-rules';
 import { leadTierQuery } from '../sql/lead-tiers';
+import { abTestCellQuery, kpisCellQuery } from './campaign';
 import { clusterCellQuery } from './cluster';
 import { lookalikeCellQuery } from './lookalike';
 import { clvCellQuery, cohortCellQuery, rfmCellQuery, tiersCellQuery } from './value-cells';
@@ -115,11 +116,12 @@ export async function runNotebook(engine: Engine, notebook: Notebook, options: R
       const reason = options.signal?.aborted
         ? 'the run was cancelled'
         : skipReason(cellDeps, sourceStatus, cellStatus, (id) => labels.get(id) ?? id);
-      const from = cell.kind === 'chart' ? byId.get(cell.from) : cell.kind === 'lookalike' && cell.seeds?.kind === 'segment' ? byId.get(cell.seeds.from) : undefined;
+      const fromId = cell.kind === 'chart' ? cell.from : cell.kind === 'lookalike' && cell.seeds?.kind === 'segment' ? cell.seeds.from : campaignSegmentCell(cell);
+      const from = fromId === undefined ? undefined : byId.get(fromId);
       const input = from && from.kind !== 'markdown' ? cellView(from) : undefined;
       run = reason
         ? { ...base(cell, cellDeps), status: 'skipped', rows: null, ms: 0, error: reason }
-        : await runCell(engine, cell, { deps: cellDeps, input, consume, referenceDate: notebook.settings?.referenceDate, locale: notebook.settings?.locale });
+        : await runCell(engine, cell, { deps: cellDeps, input, consume, referenceDate: notebook.settings?.referenceDate, locale: notebook.settings?.locale, guards: notebook.settings?.guards });
       cellStatus.set(cell.id, run.status);
     }
     cells.push(run);
@@ -153,7 +155,7 @@ async function loadSource(engine: Engine, source: Source, options: RunNotebookOp
 export interface RunCellOptions {
   /** What the cell reads (reported back in its run). */
   deps?: CellDeps;
-  /** Chart cells: the view holding the charted cell's result; lookalike cells: the view of their seed cell. */
+  /** Chart cells: the view holding the charted cell's result; lookalike cells: the view of their seed cell; campaign cells: the view of their segmentation cell. */
   input?: string;
   /** Reads the result once its view exists (default: counts the rows). */
   consume?: (table: string, cell: ResultCell) => Promise<{ rows: number }>;
@@ -161,6 +163,8 @@ export interface RunCellOptions {
   referenceDate?: string;
   /** The notebook's language, for the names a cell writes (tiers). */
   locale?: 'de' | 'en';
+  /** The notebook's guards (A/B test cells warn about arms smaller than `minSize`). */
+  guards?: SegmentGuards;
 }
 
 /**
@@ -202,6 +206,10 @@ export async function runCell(engine: Engine, cell: ResultCell, options: RunCell
       body = String(await lookalikeCellQuery(engine, cell, options.input, options.referenceDate, options.locale ?? 'en'));
     } else if (cell.kind === 'leads') {
       body = String(leadTierQuery(cell, options.referenceDate));
+    } else if (cell.kind === 'abtest') {
+      body = String(await abTestCellQuery(engine, cell, options.input, options.guards?.minSize, options.locale ?? 'en'));
+    } else if (cell.kind === 'kpis') {
+      body = String(kpisCellQuery(cell, options.input, options.referenceDate, options.locale ?? 'en'));
     } else {
       if (!options.input) throw new EngineError({ code: 'SQL_BIND', message: `The chart reads cell "${cell.from}", which has no result.` });
       const inputColumns = await describe(engine, options.input);

@@ -115,7 +115,7 @@ const api: EngineApi = {
   async runCell(cell, input, limit, settings = {}) {
     const e = await engine();
     const head = headConsumer(e, limit);
-    const run = await runCell(e, cell, { input, consume: head.consume, referenceDate: settings.referenceDate, locale: settings.locale });
+    const run = await runCell(e, cell, { input, consume: head.consume, referenceDate: settings.referenceDate, locale: settings.locale, guards: settings.guards });
     const bytes = run.status === 'ok' ? head.bytes() : new Uint8Array();
     return Comlink.transfer({ run, bytes }, [bytes.buffer]);
   },

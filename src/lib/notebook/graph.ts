@@ -1,4 +1,4 @@
-import type { Cell, LeadsCell, LookalikeCell, Notebook, Rule, SegmentCell, SqlCell } from './model';
+import { campaignSegmentCell, type Cell, type LeadsCell, type LookalikeCell, type Notebook, type Rule, type SegmentCell, type SqlCell } from './model';
 
 /** What one cell reads: source tables (by name) and earlier cells (by id). */
 export interface CellDeps {
@@ -26,7 +26,8 @@ export function runOrder(notebook: Notebook): ResultCell[] {
  * name counts when it is a source or a named cell *above* this one (compared case-insensitively,
  * as DuckDB does); anything else (tables made by the SQL itself, later cells) is not a
  * dependency. A chart cell depends on its `from` cell; a segment cell on the tables of
- * `segmentTables`; a lookalike cell on its seed cell and the tables of `lookalikeTables`.
+ * `segmentTables`; a lookalike cell on its seed cell and the tables of `lookalikeTables`; an A/B
+ * test or KPI board cell on its tables and the segmentation cell it reads its segments from.
  * @param notebook the document
  * @param reads the table names a cell's SQL reads (from DuckDB's parser, or `sqlWords` as a fallback)
  */
@@ -38,6 +39,8 @@ export function cellDependencies(notebook: Notebook, reads: (cell: SqlCell) => r
   for (const cell of runOrder(notebook)) {
     const deps: CellDeps = { sources: [], cells: [] };
     if (cell.kind === 'lookalike' && cell.seeds?.kind === 'segment' && above.has(cell.seeds.from)) deps.cells.push(cell.seeds.from);
+    const segmentation = campaignSegmentCell(cell);
+    if (segmentation !== undefined && above.has(segmentation)) deps.cells.push(segmentation);
     if (cell.kind === 'chart') {
       if (above.has(cell.from)) deps.cells.push(cell.from);
       out.set(cell.id, deps);
@@ -72,6 +75,8 @@ function tablesOf(cell: Exclude<ResultCell, { kind: 'chart' }>, reads: (cell: Sq
       return leadsTables(cell);
     case 'lookalike':
       return lookalikeTables(cell);
+    case 'kpis':
+      return [cell.table, cell.events.table];
     default:
       return [cell.table];
   }

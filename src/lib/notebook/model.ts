@@ -45,7 +45,7 @@ export function formatFromName(name: string): SourceFormat | undefined {
  * `name` that makes its result a view later cells read; later kinds (`segment`, `rfm`, `cluster`,
  * `lookalike`) follow the same pattern: a config object compiled to SQL by a pure builder.
  */
-export const CELL_KINDS = ['sql', 'markdown', 'chart', 'segment', 'cluster', 'rfm', 'clv', 'tiers', 'cohort', 'leads', 'lookalike'] as const;
+export const CELL_KINDS = ['sql', 'markdown', 'chart', 'segment', 'cluster', 'rfm', 'clv', 'tiers', 'cohort', 'leads', 'lookalike', 'abtest', 'kpis'] as const;
 /** The `kind` of any cell this version knows. */
 export type CellKind = Cell['kind'];
 
@@ -603,8 +603,88 @@ export function lookalikeSegmentNames(cell: LookalikeCell, lang: 'de' | 'en' = '
   return names;
 }
 
+/**
+ * Where a campaign cell's segments come from: a column of its table, or the `segment` column of a
+ * segmentation cell above (by id), joined on the campaign cell's `key`, which both results have.
+ */
+export type CampaignSegments = { kind: 'column'; column: string } | { kind: 'cell'; from: string };
+
+/**
+ * An A/B test cell: per arm (control and variants) of a table with one row per unit, the
+ * conversion rate (binary outcome) or mean (numeric outcome), each variant's difference from the
+ * control with its 95 % interval and p-value, over all rows and per segment (see
+ * `analysis/abtest.ts`). Its result is the read-out table (see `sql/abtest.ts`).
+ */
+export interface AbTestCell extends CellBase {
+  kind: 'abtest';
+  name?: string;
+  /** The units of the test: a source or a named cell. */
+  table: string;
+  /** Its key column; needed to join a segmentation cell (`by.kind = 'cell'`). */
+  key?: string;
+  /** The assignment column (compared as text). */
+  arm: string;
+  /** The control arm's value; every other value is a variant. */
+  control: string;
+  outcome: string;
+  /** `binary`: converted or not (two-proportion z test); `numeric`: e.g. revenue (Welch's t test). */
+  metric: 'binary' | 'numeric';
+  /** Binary only: the outcome's text that counts as converted; default: true or a number other than 0. */
+  positive?: string;
+  /** The breakdown by segment; without it only the overall rows. */
+  by?: CampaignSegments;
+}
+
+/** The events a KPI board reads: one row per visit, order or other event of a member. */
+export interface KpiEvents {
+  /** A source or a named cell. */
+  table: string;
+  /** Its member key column. */
+  key: string;
+  /** The event day (DATE, TIMESTAMP or ISO text). */
+  date: string;
+  /** Summed as revenue; without it the board has no revenue. */
+  amount?: string;
+  /** Events whose `column` reads `value` (as text) are conversions; without it every event is. */
+  conversion?: { column: string; value: string };
+}
+
+/**
+ * A KPI board cell: per segment of a member table and per month or week up to the notebook's
+ * reference date, the conversion (share of members with a conversion event), retention (share of
+ * the members active in the period before who are active again) and revenue (see
+ * `sql/kpi-board.ts`).
+ */
+export interface KpisCell extends CellBase {
+  kind: 'kpis';
+  name?: string;
+  /** The members: one row per customer (a source or a named cell). */
+  table: string;
+  key: string;
+  /** The members' segments; without it all members form one segment. */
+  by?: CampaignSegments;
+  events: KpiEvents;
+  period: 'month' | 'week';
+  /** Complete periods shown, ending with the last one before the reference date (1–120). */
+  periods: number;
+}
+
+/** The words a campaign cell writes: the overall rows of an A/B test, the one segment of a board without segments. */
+export const CAMPAIGN_LABELS: Record<'de' | 'en', { overall: string; all: string }> = {
+  de: { overall: 'Gesamt', all: 'Alle' },
+  en: { overall: 'Overall', all: 'All' }
+};
+
+/**
+ * The id of the segmentation cell a campaign cell reads its segments from, if it does.
+ * @param cell any cell
+ */
+export function campaignSegmentCell(cell: Cell): string | undefined {
+  return (cell.kind === 'abtest' || cell.kind === 'kpis') && cell.by?.kind === 'cell' ? cell.by.from : undefined;
+}
+
 /** One notebook cell, discriminated by `kind`. */
-export type Cell = SqlCell | MarkdownCell | ChartCell | SegmentCell | ClusterCell | RfmCell | ClvCell | TiersCell | CohortCell | LeadsCell | LookalikeCell;
+export type Cell = SqlCell | MarkdownCell | ChartCell | SegmentCell | ClusterCell | RfmCell | ClvCell | TiersCell | CohortCell | LeadsCell | LookalikeCell | AbTestCell | KpisCell;
 
 /** A cell whose result is a segmentation (key, `segment`, `tags`, the entity's columns). */
 export type SegmentationCell = SegmentCell | ClusterCell | RfmCell | TiersCell | LeadsCell | LookalikeCell;

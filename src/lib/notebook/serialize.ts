@@ -81,6 +81,18 @@ function cell(c: Cell): Record<string, unknown> {
     }
     case 'cohort':
       return pick(c, ['id', 'kind', 'name', 'collapsed', 'table', 'key', 'date', 'amount']);
+    case 'abtest': {
+      const out = pick(c, ['id', 'kind', 'name', 'collapsed', 'table', 'key', 'arm', 'control', 'outcome', 'metric', 'positive']);
+      if (c.by) out.by = pick(c.by as Record<string, unknown>, ['kind', 'column', 'from']);
+      return out;
+    }
+    case 'kpis': {
+      const out = pick(c, ['id', 'kind', 'name', 'collapsed', 'table', 'key']);
+      if (c.by) out.by = pick(c.by as Record<string, unknown>, ['kind', 'column', 'from']);
+      out.events = pick(c.events, ['table', 'key', 'date', 'amount']);
+      if (c.events.conversion) (out.events as Record<string, unknown>).conversion = pick(c.events.conversion, ['column', 'value']);
+      return Object.assign(out, pick(c, ['period', 'periods']));
+    }
     case 'lookalike': {
       const out = pick(c, ['id', 'kind', 'name', 'collapsed', 'table', 'key']);
       if (c.seeds) {

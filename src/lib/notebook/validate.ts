@@ -32,6 +32,10 @@ import {
   type TierCuts,
   LEAD_GRID,
   type CohortCell,
+  type AbTestCell,
+  type CampaignSegments,
+  type KpisCell,
+  campaignSegmentCell,
   type SegmentGuards,
   CELL_ID_PATTERN,
   CELL_KINDS,
@@ -302,6 +306,10 @@ class Validator {
       cell = this.leadsCell(o, path, id ?? '');
     } else if (o.kind === 'lookalike') {
       cell = this.lookalikeCell(o, path, id ?? '');
+    } else if (o.kind === 'abtest') {
+      cell = this.abTestCell(o, path, id ?? '');
+    } else if (o.kind === 'kpis') {
+      cell = this.kpisCell(o, path, id ?? '');
     } else if (o.kind === 'cohort') {
       this.known(o, path, ['id', 'kind', 'name', 'collapsed', 'table', 'key', 'date', 'amount']);
       cell = { id: id ?? '', kind: 'cohort', ...this.columns(o, path, ['table', 'key', 'date'], ['amount']) } as CohortCell;
@@ -556,6 +564,64 @@ class Validator {
     }
     this.fail(`${path}.kind`, 'expected "top_n", "top_pct", "score" or "bands"');
     return { kind: 'top_pct', pct: 10 };
+  }
+
+  abTestCell(o: Obj, path: string, id: string): AbTestCell {
+    this.known(o, path, ['id', 'kind', 'name', 'collapsed', 'table', 'key', 'arm', 'control', 'outcome', 'metric', 'positive', 'by']);
+    const cell = {
+      id,
+      kind: 'abtest',
+      ...this.columns(o, path, ['table', 'arm'], ['key']),
+      control: this.string(o.control, `${path}.control`) ?? '',
+      outcome: this.string(o.outcome, `${path}.outcome`, true) ?? '',
+      metric: this.oneOf(o.metric, `${path}.metric`, ['binary', 'numeric'] as const) ?? 'binary'
+    } as AbTestCell;
+    if (o.metric === undefined) this.fail(`${path}.metric`, 'expected "binary" or "numeric"');
+    if (o.name !== undefined) cell.name = this.name(o.name, `${path}.name`);
+    if (o.positive !== undefined) {
+      if (cell.metric !== 'binary') this.fail(`${path}.positive`, 'only a binary outcome has a positive value');
+      else cell.positive = this.string(o.positive, `${path}.positive`);
+    }
+    if (o.by !== undefined) {
+      cell.by = this.campaignSegments(o.by, `${path}.by`);
+      if (cell.by?.kind === 'cell' && cell.key === undefined) this.fail(`${path}.key`, 'segments from a cell are joined on the key: expected a key column');
+    }
+    return cell;
+  }
+
+  kpisCell(o: Obj, path: string, id: string): KpisCell {
+    this.known(o, path, ['id', 'kind', 'name', 'collapsed', 'table', 'key', 'by', 'events', 'period', 'periods']);
+    const cell = { id, kind: 'kpis', ...this.columns(o, path, ['table', 'key']) } as KpisCell;
+    if (o.name !== undefined) cell.name = this.name(o.name, `${path}.name`);
+    if (o.by !== undefined) cell.by = this.campaignSegments(o.by, `${path}.by`);
+    const e = this.object(o.events, `${path}.events`) ?? {};
+    this.known(e, `${path}.events`, ['table', 'key', 'date', 'amount', 'conversion']);
+    cell.events = this.columns(e, `${path}.events`, ['table', 'key', 'date'], ['amount']) as unknown as KpisCell['events'];
+    if (e.conversion !== undefined) {
+      const c = this.object(e.conversion, `${path}.events.conversion`) ?? {};
+      this.known(c, `${path}.events.conversion`, ['column', 'value']);
+      cell.events.conversion = { column: this.string(c.column, `${path}.events.conversion.column`, true) ?? '', value: this.string(c.value, `${path}.events.conversion.value`) ?? '' };
+    }
+    cell.period = this.oneOf(o.period, `${path}.period`, ['month', 'week'] as const) ?? 'month';
+    if (o.period === undefined) this.fail(`${path}.period`, 'expected "month" or "week"');
+    const periods = o.periods;
+    if (typeof periods !== 'number' || !Number.isInteger(periods) || periods < 1 || periods > 120) this.fail(`${path}.periods`, 'expected a whole number from 1 to 120');
+    cell.periods = typeof periods === 'number' ? periods : 12;
+    return cell;
+  }
+
+  campaignSegments(value: unknown, path: string): CampaignSegments | undefined {
+    const o = this.object(value, path);
+    if (!o) return undefined;
+    if (o.kind === 'column') {
+      this.known(o, path, ['kind', 'column']);
+      return { kind: 'column', column: this.string(o.column, `${path}.column`, true) ?? '' };
+    }
+    if (o.kind === 'cell') {
+      this.known(o, path, ['kind', 'from']);
+      return { kind: 'cell', from: this.string(o.from, `${path}.from`, true) ?? '' };
+    }
+    return this.fail(`${path}.kind`, 'expected "column" or "cell"');
   }
 
   tiersCell(o: Obj, path: string, id: string): TiersCell {
@@ -834,6 +900,14 @@ class Validator {
         const segmentation = ['segment', 'cluster', 'rfm', 'tiers', 'leads', 'lookalike'];
         if (seedCell === undefined || at === undefined || at >= i || !segmentation.includes(seedCell.kind)) {
           this.fail(`cells[${i}].seeds.from`, `expected the id of a segmentation cell above this one, got "${c.seeds.from}"`);
+        }
+      }
+      const from = c ? campaignSegmentCell(c) : undefined;
+      if (from) {
+        const at = ids.get(from);
+        const input = at === undefined ? undefined : cells[at];
+        if (input === undefined || at === undefined || at >= i || !['segment', 'cluster', 'rfm', 'tiers', 'leads', 'lookalike'].includes(input.kind)) {
+          this.fail(`cells[${i}].by.from`, `expected the id of a segmentation cell above this one, got "${from}"`);
         }
       }
       if (c?.kind !== 'chart' || !c.from) return;

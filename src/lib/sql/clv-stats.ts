@@ -8,7 +8,9 @@
  * - A **purchase** is one order (rows sharing an order id; its date is the order's earliest date
  *   and its value the sum of its rows), or, without an order id, all of a customer's rows on one
  *   day. Rows whose order id is NULL count as one purchase per customer and day. Rows with a NULL
- *   key or date are ignored, a NULL value counts as 0, and dates are truncated to days.
+ *   key or date are ignored, a NULL value counts as 0, and dates are truncated to days. Values are
+ *   summed exactly, as DECIMAL(38,6) (see `exactAmount`), so the statistics do not depend on the
+ *   order DuckDB adds them in, and the wasm and native engines give the same bits.
  * - x = purchases in the calibration period (up to and including `calibrationEnd`) minus one;
  *   t_x = days from the first to the last of them; T = days from the first purchase to
  *   `calibrationEnd`; both divided by 7 for `unit` 'week'.
@@ -22,6 +24,7 @@
  * are left out of the result (and so of the fit), also when they buy in the holdout period.
  */
 import { ident, lit, sql, type SqlFragment } from './quote';
+import { exactAmount } from './rfm';
 
 /** Where the transactions are and how to read them. */
 export interface ClvStatsConfig {
@@ -103,9 +106,9 @@ export function clvStatsQuery(config: ClvStatsConfig): SqlFragment {
   const holdout =
     config.holdoutEnd === undefined
       ? sql``
-      : sql`, count(*) FILTER (WHERE d > ${calibrationEnd})::DOUBLE AS holdout_purchases, coalesce(sum(v) FILTER (WHERE d > ${calibrationEnd}), 0) AS holdout_value`;
+      : sql`, count(*) FILTER (WHERE d > ${calibrationEnd})::DOUBLE AS holdout_purchases, CAST(coalesce(sum(v) FILTER (WHERE d > ${calibrationEnd}), 0) AS DOUBLE) AS holdout_value`;
   return sql`WITH lines AS (
-  SELECT ${ident(config.key)} AS k, CAST(${ident(config.date)} AS DATE) AS d, coalesce(CAST(${ident(valueColumn)} AS DOUBLE), 0) AS v${order === null ? sql`` : sql`, ${order} AS o`}
+  SELECT ${ident(config.key)} AS k, CAST(${ident(config.date)} AS DATE) AS d, coalesce(${exactAmount(ident(valueColumn))}, 0) AS v${order === null ? sql`` : sql`, ${order} AS o`}
   FROM ${ident(config.table)}
   WHERE ${ident(config.key)} IS NOT NULL AND CAST(${ident(config.date)} AS DATE) <= ${lastDay}
 ), purchases AS (
@@ -123,8 +126,8 @@ SELECT k AS ${ident(config.key)},
   x,
   date_diff('day', first_day, last_day)::DOUBLE / ${unitDays} AS t_x,
   date_diff('day', first_day, ${calibrationEnd})::DOUBLE / ${unitDays} AS "T",
-  CASE WHEN x > 0 THEN (calibration_value - first_value) / x END AS mean_repeat_value,
-  calibration_value AS historical_value${config.holdoutEnd === undefined ? sql`` : sql`, holdout_purchases, holdout_value`}
+  CASE WHEN x > 0 THEN CAST(calibration_value - first_value AS DOUBLE) / x END AS mean_repeat_value,
+  CAST(calibration_value AS DOUBLE) AS historical_value${config.holdoutEnd === undefined ? sql`` : sql`, holdout_purchases, holdout_value`}
 FROM customers ORDER BY k`;
 }
 

@@ -201,7 +201,7 @@ export class Workspace {
    * Opens a notebook from a same-origin URL; its sources load from paths relative to it. A link's
    * notebook is shown first and runs when the user says so; the app's own examples run at once.
    * @param url the notebook's URL (relative to the page)
-   * @param ours true for the examples this site ships (sidebar buttons, `?sample=1`)
+   * @param ours true for the examples this site ships (the gallery, `?sample=1`)
    */
   async openUrl(url: string, ours = false): Promise<void> {
     try {

@@ -15,6 +15,9 @@ import {
   type TiersCell,
   type LeadsCell,
   type LookalikeCell,
+  type AbTestCell,
+  type KpisCell,
+  campaignSegmentCell,
   baseTable,
   segmentNames,
   type Notebook,
@@ -26,6 +29,7 @@ import {
   DEFAULT_GUARDS
 } from '../../notebook/model';
 import { ident, lit, sql } from '../../sql/quote';
+import { distinctTextQuery } from '../../sql/abtest';
 import { defaultRfmSegments } from '../../sql/rfm';
 import { columnKind, guessKey } from '../../sql/segment-templates';
 import { guessTransactions } from '../../sql/value-templates';
@@ -34,6 +38,7 @@ import { newBehaviour } from '../segment/rule-edit';
 import { describeError } from '../describe-error';
 import { newSalt } from '../privacy/personal.svelte';
 import { Ticket, type EngineQueue } from '../engine-queue';
+import { guessAbTest, guessKpis, pickControl, pickConversion } from '../campaign/campaign-defaults';
 
 /** Rows of a cell's result the grid receives (sort and filter work on these). */
 export const GRID_ROW_CAP = 2_000_000;
@@ -134,6 +139,7 @@ export class NotebookState {
     else if (kind === 'rfm' || kind === 'clv' || kind === 'cohort' || kind === 'tiers') cell = this.#newValueCell(id, kind, afterId);
     else if (kind === 'leads') cell = this.#newLeads(id);
     else if (kind === 'lookalike') cell = this.#newLookalike(id);
+    else if (kind === 'abtest' || kind === 'kpis') cell = this.#newCampaign(id, kind);
     else {
       const from = init.from ?? this.#lastResultAbove(afterId)?.cell.id ?? '';
       cell = { id, kind, from, chart: init.chart ?? { mark: CHART_MARKS[0] } };
@@ -143,6 +149,7 @@ export class NotebookState {
     this.cells.splice(at > 0 ? at : this.cells.length, 0, state);
     this.host.changed();
     if (cell.kind === 'clv' && cell.table) void this.#fillClvPeriods(cell);
+    else if ((cell.kind === 'abtest' || cell.kind === 'kpis') && cell.table) void this.#fillCampaign(cell);
     else if (
       kind === 'chart' ||
       (cell.kind === 'segment' && cell.table) ||
@@ -306,10 +313,10 @@ export class NotebookState {
    * @param id the cell
    * @param patch fields to set (undefined deletes)
    */
-  setValueCell<C extends RfmCell | ClvCell | TiersCell | CohortCell | LeadsCell | LookalikeCell>(id: string, patch: Partial<Omit<C, 'id' | 'kind'>>): void {
+  setValueCell<C extends RfmCell | ClvCell | TiersCell | CohortCell | LeadsCell | LookalikeCell | AbTestCell | KpisCell>(id: string, patch: Partial<Omit<C, 'id' | 'kind'>>): void {
     const state = this.get(id);
     const kind = state?.cell.kind;
-    if (!state || (kind !== 'rfm' && kind !== 'clv' && kind !== 'tiers' && kind !== 'cohort' && kind !== 'leads' && kind !== 'lookalike')) return;
+    if (!state || (kind !== 'rfm' && kind !== 'clv' && kind !== 'tiers' && kind !== 'cohort' && kind !== 'leads' && kind !== 'lookalike' && kind !== 'abtest' && kind !== 'kpis')) return;
     const before = JSON.stringify($state.snapshot(state.cell));
     const copy = $state.snapshot(patch) as Record<string, unknown>;
     for (const [k, v] of Object.entries(copy)) {
@@ -542,12 +549,14 @@ export class NotebookState {
   }
 
   /**
-   * Sets the notebook's segment guards (profiles and exports read them; nothing re-runs).
+   * Sets the notebook's segment guards (profiles and exports read them; A/B test cells, which warn
+   * by `minSize`, re-run).
    * @param guards the new guards
    */
   setGuards(guards: SegmentGuards): void {
     this.settings.guards = { ...guards };
     this.host.changed();
+    this.request(this.cells.filter((c) => c.cell.kind === 'abtest').map((c) => c.cell.id));
   }
 
   /**
@@ -705,7 +714,7 @@ export class NotebookState {
     try {
       const grid = cell.kind !== 'chart';
       const limit = grid ? GRID_ROW_CAP : CHART_ROW_CAP;
-      const settings = { referenceDate: this.settings.referenceDate, locale: this.settings.locale };
+      const settings = { referenceDate: this.settings.referenceDate, locale: this.settings.locale, guards: $state.snapshot(this.settings.guards) };
       const { run, bytes } = await this.host.queue.run((c) => c.call((api) => api.runCell(cell, input, limit, settings)), ticket);
       if (run.status === 'ok') {
         if (grid) {
@@ -738,9 +747,9 @@ export class NotebookState {
     }
   }
 
-  /** The view a cell reads besides tables: a chart's input cell, a lookalike cell's seed cell. */
+  /** The view a cell reads besides tables: a chart's input cell, a lookalike cell's seed cell, a campaign cell's segmentation. */
   #inputView(cell: ResultCell): string | undefined {
-    const fromId = cell.kind === 'chart' ? cell.from : cell.kind === 'lookalike' && cell.seeds?.kind === 'segment' ? cell.seeds.from : undefined;
+    const fromId = cell.kind === 'chart' ? cell.from : cell.kind === 'lookalike' && cell.seeds?.kind === 'segment' ? cell.seeds.from : campaignSegmentCell(cell);
     const from = fromId === undefined ? undefined : this.get(fromId)?.cell;
     return from && from.kind !== 'markdown' ? cellView(from) : undefined;
   }
@@ -910,6 +919,39 @@ export class NotebookState {
     const columns = this.tablesFor(id).find((t) => t.name === table)?.columns ?? [];
     const features = table === cluster.table ? cluster.features : columns.filter((c) => c.name !== key && isQuantity(c)).map(featureFor);
     return { id, kind: 'lookalike', name: this.#freeName('lookalikes'), table, key, seeds, excludeSeeds: true, features, method: 'centroid', cut: { kind: 'top_pct', pct: 10 } };
+  }
+
+  /** A new A/B test or KPI board over the guessed tables and columns (see campaign-defaults.ts). */
+  #newCampaign(id: string, kind: 'abtest' | 'kpis'): AbTestCell | KpisCell {
+    const tables = this.tablesFor(id);
+    const above = this.segmentationsAbove(id).map((s) => {
+      const cell = this.get(s.id)?.cell;
+      return { id: s.id, key: cell && 'key' in cell && typeof cell.key === 'string' ? cell.key : '' };
+    });
+    if (kind === 'abtest') return { id, kind, name: this.#freeName('ab_test'), ...guessAbTest(tables, above) };
+    return { id, kind, name: this.#freeName('kpis'), ...guessKpis(tables, above) };
+  }
+
+  /**
+   * Completes a new campaign cell from its data, then runs it: an A/B test's control arm (named
+   * like a control, else the first value), a KPI board's conversion events (a type column's value
+   * named like a purchase).
+   */
+  async #fillCampaign(cell: AbTestCell | KpisCell): Promise<void> {
+    if (cell.kind === 'abtest' && cell.arm) {
+      const values = (await this.rows<{ v: string }>(String(distinctTextQuery(cell.table, cell.arm))).catch(() => [])).map((r) => r.v);
+      if (values.length) return this.setValueCell<AbTestCell>(cell.id, { control: pickControl(values) });
+    }
+    if (cell.kind === 'kpis' && cell.events.table) {
+      const type = this.tablesFor(cell.id)
+        .find((t) => t.name === cell.events.table)
+        ?.columns.find((c) => /^(typ|type|event|ereignis|art|aktion|action)$/i.test(c.name));
+      if (type) {
+        const value = pickConversion((await this.rows<{ v: string }>(String(distinctTextQuery(cell.events.table, type.name))).catch(() => [])).map((r) => r.v));
+        if (value !== undefined) return this.setValueCell<KpisCell>(cell.id, { events: { ...cell.events, conversion: { column: type.name, value } } });
+      }
+    }
+    this.request([cell.id]);
   }
 
   /** `base`, or `base_2`, `base_3` … : a result name no table or cell has yet. */
