@@ -1,6 +1,7 @@
 import type { Page } from '@playwright/test';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { expect, openApp, shot, shotOf, test } from './fixtures';
+import { ARTIFACTS, expect, openApp, shot, shotOf, test } from './fixtures';
 
 const SAMPLES = path.resolve('static/samples');
 
@@ -14,6 +15,20 @@ async function results(page: Page): Promise<Record<string, string>> {
         .map((c) => [c.getAttribute('data-cell-id'), `${c.getAttribute('data-status')}:${c.getAttribute('data-rows') ?? ''}`])
     )
   );
+}
+
+/**
+ * The sample's two files under names the notebook does not know, so only their columns can match
+ * them: the orders unchanged, the customers without their last column ("Umsatz gesamt", which no
+ * cell of the sample reads).
+ */
+function renamedFiles(): [string, string] {
+  const customers = path.join(ARTIFACTS, 'crm_export.csv');
+  const lines = readFileSync(path.join(SAMPLES, 'kunden.csv'), 'latin1').split('\r\n');
+  writeFileSync(customers, lines.map((l) => l.split(';').slice(0, -1).join(';')).join('\r\n'), 'latin1');
+  const orders = path.join(ARTIFACTS, 'orders_2025.csv');
+  copyFileSync(path.join(SAMPLES, 'bestellungen.csv'), orders);
+  return [customers, orders];
 }
 
 test('a share link opens the same notebook in a fresh browser profile, shown first, asking for its data', async ({ page, browser, baseURL }) => {
@@ -46,10 +61,18 @@ test('a share link opens the same notebook in a fresh browser profile, shown fir
   await preview.locator('[data-testid=opened-run]').click();
   const dialog = receiver.locator('[data-testid=reattach-dialog]');
   await expect(dialog).toBeVisible();
-  await dialog.locator('input[data-testid=reattach-input]').setInputFiles([path.join(SAMPLES, 'kunden.csv'), path.join(SAMPLES, 'bestellungen.csv')]);
+  // The link carries each table's column names, and the dialog shows them.
+  await expect(dialog.locator('[data-source=kunden] [data-testid=reattach-columns]')).toContainText('Kundennummer');
+  // Two CSVs of unknown names: neither the name nor the extension can tell which is which; the columns do.
+  await dialog.locator('input[data-testid=reattach-input]').setInputFiles(renamedFiles());
+  await expect(dialog.locator('[data-source=kunden] [data-by-schema=true]')).toContainText('crm_export.csv');
+  await expect(dialog.locator('[data-source=bestellungen] [data-by-schema=true]')).toContainText('orders_2025.csv');
+  await shotOf(dialog, 'share-reattach-by-columns');
   await dialog.locator('[data-testid=reattach-confirm]').click();
   await expect(receiver.locator('[data-cell-id=channels]')).toHaveAttribute('data-status', 'ok', { timeout: 60_000 });
   expect(await results(receiver)).toEqual(sent);
+  // The customers' file lacks a column the sender's table had: the receiver is told which.
+  await expect(receiver.locator('[data-testid=notice][data-kind=error]')).toContainText('lacks columns the notebook\'s kunden had: Umsatz gesamt');
   await shot(receiver, 'share-ran');
 
   const origin = new URL(baseURL!).origin;

@@ -22,7 +22,8 @@ const valid: Notebook = {
       name: 'kunden',
       path: 'data/kunden.csv',
       format: 'csv',
-      options: { csv: { delimiter: ';', encoding: 'windows-1252', columnTypes: { PLZ: 'VARCHAR' } }, columns: ['PLZ'] }
+      options: { csv: { delimiter: ';', encoding: 'windows-1252', columnTypes: { PLZ: 'VARCHAR' } }, columns: ['PLZ'] },
+      columns: ['PLZ']
     },
     { name: 'Bestellungen 2025', path: '/abs/orders.parquet' }
   ],

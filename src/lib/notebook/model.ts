@@ -84,6 +84,11 @@ export interface Source {
    * unmarked a detected one. Columns not listed follow detection. Exports leave personal columns out.
    */
   personal?: Record<string, boolean>;
+  /**
+   * The table's column names when the notebook was saved. A file of another name whose columns
+   * cover these is offered for this source, and a file that lacks some of them is reported.
+   */
+  columns?: string[];
 }
 
 interface CellBase {

@@ -26,6 +26,7 @@ function source(s: Source): Record<string, unknown> {
   const out = pick(s, ['name', 'path', 'format']);
   if (s.options) out.options = options(s.options);
   if (s.personal && Object.keys(s.personal).length) out.personal = { ...s.personal };
+  if (s.columns) out.columns = [...s.columns];
   return out;
 }
 

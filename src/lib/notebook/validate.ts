@@ -170,7 +170,7 @@ class Validator {
   source(value: unknown, path: string): Source | undefined {
     const o = this.object(value, path);
     if (!o) return undefined;
-    this.known(o, path, ['name', 'path', 'format', 'options', 'personal']);
+    this.known(o, path, ['name', 'path', 'format', 'options', 'personal', 'columns']);
     const name = this.name(o.name, `${path}.name`);
     const file = this.string(o.path, `${path}.path`, true);
     const out: Source = { name: name ?? '', path: file ?? '' };
@@ -194,6 +194,7 @@ class Validator {
         out.personal = copy;
       }
     }
+    if (o.columns !== undefined) out.columns = this.strings(o.columns, `${path}.columns`);
     return out;
   }
 

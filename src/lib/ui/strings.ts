@@ -306,7 +306,8 @@ export const t = {
     },
     reattach: {
       title: 'Re-attach your data files',
-      intro: 'The notebook was restored, but its data files stayed on your disk: choose them again to load the tables.',
+      intro:
+        'This notebook reads tables that are not loaded: choose their files. A restored notebook left its files on your disk, and a shared one never carries data.',
       table: 'Table',
       file: 'Original file',
       size: 'Size',
@@ -314,14 +315,19 @@ export const t = {
       pickOne: (table: string) => `Choose the file for table ${table}`,
       pickOneButton: 'Choose…',
       pickMany: 'Choose files…',
-      pickManyLabel: 'Choose several data files; they are matched to the tables by file name',
-      drop: 'or drop them here; they are matched by file name.',
+      pickManyLabel: 'Choose several data files; they are matched to the tables by file name or by their columns',
+      drop: 'or drop them here; they are matched by file name, or else by their columns.',
       matched: (file: string) => `✓ ${file}`,
+      matchedByColumns: (file: string) => `✓ ${file} (its columns match)`,
+      expects: (columns: string, more: number) => (more > 0 ? `Columns: ${columns} and ${more} more` : `Columns: ${columns}`),
+      inspecting: 'Reading the columns of the chosen files…',
       notChosen: 'Not chosen yet',
       unmatched: (files: string) => `Not matched to any table: ${files}`,
       confirm: (n: number) => (n === 1 ? 'Load 1 file' : `Load ${n} files`),
       skip: 'Continue without data',
-      unknownSize: '–'
+      unknownSize: '–',
+      lacksColumns: (file: string, table: string, columns: string) =>
+        `${file} was loaded as ${table}, but it lacks columns the notebook's ${table} had: ${columns}. Cells that read them will fail.`
     }
   },
 

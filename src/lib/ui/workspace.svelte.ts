@@ -13,6 +13,7 @@ import { Autosaver, openDraftStore, type Draft, type DraftFile } from './persist
 import { openFileStore, type FileStore } from './persist/file-store';
 import { forgetEverything } from './persist/forget';
 import { openNotebookUrl } from './persist/open-url';
+import { missingColumns } from './persist/reattach-match';
 import { saveFile } from './save-file';
 import { EngineQueue } from './engine-queue';
 import { Formatter, type UiLocale } from './format';
@@ -373,7 +374,31 @@ export class Workspace {
       if (file) this.loads.loadAs(file, this.#sourceLoadOptions(source));
     }
     await this.loads.idle();
+    this.#reportMissingColumns(wanted.filter((s) => files.has(s.name)));
     if (this.#runAfterAttach) this.notebook.runAll();
+  }
+
+  /**
+   * A file's column names, as the engine's load inspection reads them: the re-attach dialog matches
+   * files of other names to sources by these.
+   * @param file a picked file
+   */
+  async inspectColumns(file: File): Promise<string[]> {
+    const found = await this.#queue.run((c) => c.call((api) => api.inspect(file)), undefined, file.name);
+    return found.columns.map((c) => c.name);
+  }
+
+  /** Warns, per loaded source, of the saved columns its new file lacks. */
+  #reportMissingColumns(sources: readonly Source[]): void {
+    for (const source of sources) {
+      const entry = this.tables.find((e) => e.info.name === source.name);
+      if (!entry || !source.columns) continue;
+      const lacking = missingColumns(source.columns, entry.info.columns.map((c) => c.name));
+      if (lacking.length) {
+        const message = t.persist.reattach.lacksColumns(entry.file.name, source.name, lacking.join(', '));
+        this.notices.push({ kind: 'error', message, file: entry.file.name });
+      }
+    }
   }
 
   /** Closes the re-attach dialog; cells that need the missing tables say so when they run. */
@@ -546,6 +571,7 @@ export class Workspace {
       if (Object.keys(options).length) source.options = options;
       const marks = this.personal.of(e.info.name);
       if (marks) source.personal = marks;
+      source.columns = e.info.columns.map((c) => c.name);
       return source;
     });
     for (const s of this.#sources) if (!out.some((o) => o.name === s.name)) out.push(s);
