@@ -63,14 +63,14 @@ describe('reportHtml', () => {
         meta: [{ label: hostile, value: hostile }],
         notes: [hostile],
         cells: [
-          { id: 'x"><script>', kind: hostile, title: hostile, blocks: [{ kind: 'table', table: evil }, { kind: 'note', text: hostile }] },
+          { id: 'x"><script>', kind: hostile, title: hostile, blocks: [{ kind: 'table', table: evil }, { kind: 'note', text: hostile }, { kind: 'heading', text: hostile }] },
           { id: 'c', kind: 'Chart', title: 'c', blocks: [{ kind: 'chart', label: hostile, svg: '<svg></svg>' }] }
         ]
       })
     );
     expect(html).not.toMatch(/<script/i);
     expect(html).not.toContain(`"x">`);
-    expect(html.split('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;quotes&#39;').length - 1).toBe(13);
+    expect(html.split('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;quotes&#39;').length - 1).toBe(14);
   });
 
   it('contains no script, no event handler and no http(s) URL in any tag', () => {

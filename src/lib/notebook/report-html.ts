@@ -29,7 +29,8 @@ export type ReportBlock =
   | { kind: 'markdown'; html: string }
   | { kind: 'table'; table: ReportTable }
   | { kind: 'chart'; svg: string; label: string }
-  | { kind: 'note'; text: string };
+  | { kind: 'note'; text: string }
+  | { kind: 'heading'; text: string };
 
 /** One cell of the report. */
 export interface ReportCell {
@@ -92,6 +93,7 @@ table.data .num { text-align: right; }
 table.data tbody tr:nth-child(even) td { background: #fafbfc; }
 p.count { margin: 4px 0 0; font-size: 12px; color: #59636e; }
 figure.chart svg { display: block; max-width: 100%; height: auto; }
+h3.view { font-size: 13px; margin: 14px 0 6px; color: #444c56; }
 p.note { margin: 0 0 8px; font-size: 13px; color: #59636e; font-style: italic; }
 @media print {
   body { max-width: none; padding: 0; font-size: 11pt; }
@@ -152,6 +154,8 @@ function blockHtml(block: ReportBlock): string {
       return `<figure class="chart" aria-label="${escapeHtml(block.label)}">${svgBody(block.svg)}</figure>`;
     case 'note':
       return `<p class="note">${escapeHtml(block.text)}</p>`;
+    case 'heading':
+      return `<h3 class="view">${escapeHtml(block.text)}</h3>`;
   }
 }
 
