@@ -87,7 +87,8 @@ figure { margin: 0 0 12px; }
 figure.table { overflow-x: auto; }
 figcaption { font-size: 13px; font-weight: 600; margin: 0 0 4px; }
 table.data { border-collapse: collapse; font-size: 12px; font-variant-numeric: tabular-nums; }
-table.data th, table.data td { border-bottom: 1px solid #e3e7eb; padding: 3px 8px; text-align: left; vertical-align: top; white-space: nowrap; max-width: 28em; overflow: hidden; text-overflow: ellipsis; }
+table.data th, table.data td { border-bottom: 1px solid #e3e7eb; padding: 3px 6px; text-align: left; vertical-align: top; max-width: 24em; }
+table.data td.num { white-space: nowrap; }
 table.data th { border-bottom: 1px solid #8c959f; background: #f6f8fa; font-weight: 600; }
 table.data .num { text-align: right; }
 table.data tbody tr:nth-child(even) td { background: #fafbfc; }
@@ -101,7 +102,8 @@ p.note { margin: 0 0 8px; font-size: 13px; color: #59636e; font-style: italic; }
   header.report + section.cell { break-before: auto; }
   figure, tr { break-inside: avoid; }
   figure.table { overflow: visible; }
-  table.data th, table.data td { white-space: normal; max-width: none; }
+  table.data { width: 100%; font-size: 8pt; }
+  table.data th, table.data td { white-space: normal; overflow-wrap: anywhere; max-width: none; padding: 2px 4px; }
   thead { display: table-header-group; }
 }
 `;

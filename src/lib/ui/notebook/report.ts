@@ -227,7 +227,7 @@ async function segmentsBlock({ nb, fmt }: ReportSource, cell: SegmentationCell):
 
 /** A table of a cell's report as the page shows it, personal-data columns (by header) left out. */
 function domTable(fmt: Formatter, el: HTMLTableElement, personal: ReadonlySet<string>): ReportTable | null {
-  const text = (cell: Element) => (cell.textContent ?? '').replace(/\s+/g, ' ').trim();
+  const text = (cell: Element) => words(cell).join(' ');
   const all = [...el.rows];
   const headRow = el.tHead?.rows[el.tHead.rows.length - 1] ?? (all[0] && [...all[0].cells].every((c) => c.tagName === 'TH') ? all[0] : undefined);
   const body = all.filter((r) => r !== headRow && r.parentElement !== el.tHead);
@@ -244,4 +244,15 @@ function domTable(fmt: Formatter, el: HTMLTableElement, personal: ReadonlySet<st
     totalRows: body.length,
     count: t.report.rows(fmt.int(Math.min(body.length, REPORT_ROW_LIMIT)), fmt.int(body.length), body.length <= REPORT_ROW_LIMIT)
   };
+}
+
+/** The texts of an element's text nodes, trimmed and without empty ones: a badge stays apart from the word before it. */
+function words(el: Element): string[] {
+  const out: string[] = [];
+  const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const text = (node.textContent ?? '').replace(/[ \t\n\r\f]+/g, ' ').trim();
+    if (text) out.push(text);
+  }
+  return out;
 }
