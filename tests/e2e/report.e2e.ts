@@ -126,3 +126,20 @@ test('the campaign example reports its A/B tests and KPI board with their tables
   await report.screenshot({ path: path.join(ARTIFACTS, 'report-campaign-kpis.png') });
   expect(requests).toEqual([]);
 });
+
+test('a notebook opened without running exports a report that lists its cells as not run, with a notice', async ({ page }) => {
+  test.setTimeout(120_000);
+  await openApp(page, '?open=samples/campaign.notebook.json');
+  const preview = page.locator('[data-testid=opened-preview]');
+  await preview.locator('[data-testid=opened-open]').click();
+  await expect(preview).toHaveCount(0);
+  await expect(page.locator('li[data-table=kampagne_ereignisse]')).toHaveAttribute('data-rows', '27805', { timeout: 60_000 });
+  await expect(page.locator('[data-testid=export-report]')).toBeEnabled();
+  const { html } = await exportReport(page);
+
+  const notRun = ['ab_konversion', 'ab_umsatz', 'kpi_board'];
+  expect(html).toContain(`<li>Not run: ${notRun.join(', ')}. These cells show no output in this report.</li>`);
+  for (const id of ['ab_konversion', 'ab_umsatz', 'kpis']) expect(section(html, id)).toContain('<p class="note">Not run.</p>');
+  expect(html).not.toContain('<svg');
+  await expect(page.locator('[data-testid=notice][data-kind=info]').filter({ hasText: 'Not run, so without output in it' })).toContainText(notRun.join(', '));
+});
