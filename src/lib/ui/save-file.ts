@@ -19,3 +19,12 @@ export function saveFile(bytes: Uint8Array, fileName: string, type = 'text/csv')
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), REVOKE_AFTER_MS);
 }
+
+/**
+ * A file name stem from a title: letters, digits, `_` and `-`, the rest folded into `_`.
+ * @param title e.g. the notebook's title
+ * @param fallback used when nothing of the title is left
+ */
+export function fileStem(title: string, fallback: string): string {
+  return title.replace(/[^\p{L}\p{N}_-]+/gu, '_').replace(/^_+|_+$/g, '') || fallback;
+}

@@ -1131,5 +1131,32 @@ export const t = {
     kpiTabs: { chart: 'KPIs', table: 'Table' } as Record<string, string>,
     kpiSummary: (segments: number, first: string, last: string) => `${segments} segment${segments === 1 ? '' : 's'}, ${first} to ${last}`,
     kpiEmpty: 'No complete period with events: nothing to show yet.'
+  },
+  report: {
+    button: 'Export report (HTML)',
+    hint: 'One HTML file with the Markdown, tables and charts of this notebook as shown; it opens offline in any browser',
+    referenceDate: 'Reference date',
+    noReferenceDate: 'none (relative dates count from the day of each run)',
+    exported: 'Exported (UTC)',
+    data: 'Data',
+    table: (name: string, rows: string) => `${name} (${rows} rows)`,
+    personalLeftOut: (columns: string) => `Personal-data columns are left out of every result table: ${columns}.`,
+    noPersonal: 'No column is marked or detected as personal data.',
+    smallGroups: (k: string) =>
+      `The segment tables list segments with fewer than ${k} members without their size (suppressed, as in aggregate exports). Other tables and charts are shown as the notebook shows them and may show groups smaller than ${k}.`,
+    notRunNote: (cells: string) => `Not run: ${cells}. These cells show no output in this report.`,
+    rows: (shown: string, total: string, all: boolean) => (all ? `${total} rows` : `First ${shown} of ${total} rows`),
+    segments: (k: string) => `Members per segment (segments under ${k} members suppressed)`,
+    suppressed: (k: string) => `< ${k}`,
+    notRun: 'Not run.',
+    failed: (message: string) => `Failed: ${message}`,
+    skipped: (reason: string) => `Skipped: ${reason}`,
+    cancelled: 'Cancelled before it finished.',
+    collapsed: 'Collapsed in the notebook: its charts and report tables are not in this report (expand the cell to include them).',
+    chartPending: 'A chart was still being drawn and is missing.',
+    stillLoading: 'This view was still loading when the report was written; what it showed by then is above.',
+    allPersonal: 'Every column of this result is personal data: no table.',
+    notRunNotice: (file: string, cells: string) => `Report saved as ${file}. Not run, so without output in it: ${cells}.`,
+    failedExport: 'The report could not be written'
   }
 } as const;

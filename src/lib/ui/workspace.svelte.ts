@@ -9,12 +9,13 @@ import { cellView, type Notebook, type Source, type SourceOptions } from '../not
 import { ident } from '../sql/quote';
 import { describeError } from './describe-error';
 import { NotebookState } from './notebook/notebook.svelte';
+import { buildReport } from './notebook/report';
 import { Autosaver, openDraftStore, type Draft, type DraftFile } from './persist/draft-store';
 import { openFileStore, type FileStore } from './persist/file-store';
 import { forgetEverything } from './persist/forget';
 import { openNotebookUrl } from './persist/open-url';
 import { missingColumns } from './persist/reattach-match';
-import { saveFile } from './save-file';
+import { fileStem, saveFile } from './save-file';
 import { EngineQueue } from './engine-queue';
 import { Formatter, type UiLocale } from './format';
 import { LoadQueue, type LoadedFn } from './loads.svelte';
@@ -358,8 +359,25 @@ export class Workspace {
   /** Downloads the notebook as a `.json` document. */
   saveNotebook(): void {
     const doc = this.notebook.toDocument();
-    const stem = doc.title.replace(/[^\p{L}\p{N}_-]+/gu, '_').replace(/^_+|_+$/g, '') || 'notebook';
-    saveFile(new TextEncoder().encode(serializeNotebook(doc)), `${stem}.seglab.json`, 'application/json');
+    saveFile(new TextEncoder().encode(serializeNotebook(doc)), `${fileStem(doc.title, 'notebook')}.seglab.json`, 'application/json');
+  }
+
+  /**
+   * Downloads the notebook's report, `<title>.html`: one self-contained HTML file with its
+   * Markdown, results and charts as shown; a notice names the cells that have not run.
+   * @param root the notebook's element on the page
+   */
+  async exportReport(root: Element): Promise<void> {
+    try {
+      const tables = this.tables.map((e) => ({ name: e.info.name, rows: e.info.rows }));
+      const report = await buildReport({ nb: this.notebook, fmt: this.fmt, tables, marks: this.personal.all() }, root, new Date());
+      const file = `${fileStem(this.notebook.title, 'report')}.html`;
+      saveFile(new TextEncoder().encode(report.html), file, 'text/html');
+      if (report.notRun.length) this.notices.push({ kind: 'info', message: t.report.notRunNotice(file, report.notRun.join(', ')) });
+    } catch (e) {
+      const view = describeError(e);
+      this.notices.push({ kind: 'error', message: `${t.report.failedExport}: ${view.message}`, detail: view.detail });
+    }
   }
 
   /**

@@ -50,3 +50,30 @@ function sameOrigin(src: string): boolean {
     return false;
   }
 }
+
+/**
+ * Markdown for a report file that must hold no URL: rendered as `renderMarkdown` does, then each
+ * link to anything but an anchor of the same document becomes its text followed by the address in
+ * brackets, and each image that is not a `data:` URI becomes its alternative text.
+ * @param text Markdown
+ */
+export function reportMarkdown(text: string): string {
+  const template = document.createElement('template');
+  template.innerHTML = renderMarkdown(text);
+  for (const a of template.content.querySelectorAll('a')) {
+    const href = a.getAttribute('href');
+    if (href === null || href.startsWith('#')) {
+      a.removeAttribute('target');
+      a.removeAttribute('rel');
+      continue;
+    }
+    const span = document.createElement('span');
+    span.append(...a.childNodes);
+    if (span.textContent !== href) span.append(` (${href})`);
+    a.replaceWith(span);
+  }
+  for (const img of template.content.querySelectorAll('img')) {
+    if (!img.getAttribute('src')?.startsWith('data:')) img.replaceWith(img.getAttribute('alt') ?? '');
+  }
+  return template.innerHTML;
+}

@@ -496,8 +496,20 @@ export class NotebookState {
    * @param text the query (built from quoted fragments)
    */
   async rows<T = Record<string, unknown>>(text: string): Promise<T[]> {
-    const bytes = await this.host.queue.run((c) => c.call((api) => api.query(text)));
-    return tableFromIPC(bytes, { useDate: true }).toArray() as T[];
+    return tableFromIPC(await this.arrow(text), { useDate: true }).toArray() as T[];
+  }
+
+  /** Whether engine work (a run, a report's query) runs or waits. */
+  get engineBusy(): boolean {
+    return this.host.queue.busy;
+  }
+
+  /**
+   * Runs a read-only query for a view of the notebook and returns its result as Arrow IPC bytes.
+   * @param text the query (built from quoted fragments)
+   */
+  async arrow(text: string): Promise<Uint8Array> {
+    return this.host.queue.run((c) => c.call((api) => api.query(text)));
   }
 
   /**
