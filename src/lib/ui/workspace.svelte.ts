@@ -15,7 +15,8 @@ import { forgetEverything } from './persist/forget';
 import { openNotebookUrl } from './persist/open-url';
 import { saveFile } from './save-file';
 import { EngineQueue } from './engine-queue';
-import { Formatter, type UiLocale } from './format';
+import { Formatter } from './format';
+import { language } from './language.svelte';
 import { LoadQueue, type LoadedFn } from './loads.svelte';
 import { Notices } from './notices.svelte';
 import { Profiles } from './profiles.svelte';
@@ -109,7 +110,8 @@ export class Workspace {
   readonly notices = new Notices();
   readonly loads: LoadQueue;
   readonly profiles: Profiles;
-  fmt = $state.raw<Formatter>(new Formatter('en-US'));
+  /** Number and date formats of each UI language. */
+  readonly #formatters = { de: new Formatter('de-DE'), en: new Formatter('en-US') };
   readonly notebook: NotebookState;
   /** Autosave state for the toolbar. */
   saveState = $state<'idle' | 'saving' | 'saved' | 'error'>('idle');
@@ -146,18 +148,13 @@ export class Workspace {
 
   /**
    * @param makeClient creates the engine client, given the crash and restart handlers
-   * @param locale number and date formatting locale
    */
-  constructor(
-    makeClient: (events: EngineEvents) => EngineClient,
-    locale: UiLocale
-  ) {
+  constructor(makeClient: (events: EngineEvents) => EngineClient) {
     this.#client = makeClient({
       died: (reason) => this.#died(reason),
       restarted: (reason, reloaded, failed) => void this.#restarted(reason, reloaded, failed)
     });
     this.#queue = new EngineQueue(this.#client);
-    this.fmt = new Formatter(locale);
     this.loads = new LoadQueue(this.#queue, this.notices, this.#loaded);
     this.profiles = new Profiles(this.#queue);
     this.notebook = new NotebookState({
@@ -170,6 +167,7 @@ export class Workspace {
         await this.loads.idle();
       }
     });
+    this.notebook.settings = { locale: language.current };
     this.#interrupted = runMark();
     this.#unmark = $effect.root(() => {
       $effect(() => markRun(this.notebook.cells.find((c) => c.status === 'running')));
@@ -391,12 +389,16 @@ export class Workspace {
     this.#changed();
   }
 
+  /** Number and date formats of the UI language. */
+  get fmt(): Formatter {
+    return this.#formatters[language.current];
+  }
+
   /**
-   * Switches number and date formats (and the chart locale) between German and English.
+   * Sets the language of the names and chart labels the notebook writes into its results.
    * @param locale `de` or `en`
    */
   setLocale(locale: 'de' | 'en'): void {
-    this.fmt = new Formatter(locale === 'de' ? 'de-DE' : 'en-US');
     this.notebook.localeChanged(locale);
     this.#changed();
   }
@@ -448,7 +450,7 @@ export class Workspace {
     this.keepData = false;
     this.profiles.clear();
     this.personal.restore([]);
-    this.notebook.replace(emptyNotebook(t.notebook.untitled));
+    this.notebook.replace({ ...emptyNotebook(t.notebook.untitled), settings: { locale: language.current } });
     this.saveState = 'idle';
     try {
       await forgetEverything();
@@ -485,7 +487,6 @@ export class Workspace {
     try {
       this.notebook.replace(doc);
       this.personal.restore(doc.sources);
-      if (doc.settings?.locale) this.fmt = new Formatter(doc.settings.locale === 'de' ? 'de-DE' : 'en-US');
       this.#sources = doc.sources;
       const loaded = new Set(this.tables.map((e) => e.info.name));
       const missing: Source[] = [];
