@@ -110,6 +110,7 @@ export const t = {
     get converting() { return msg('load.converting'); },
     get finishing() { return msg('load.finishing'); },
     get cancel() { return msg('load.cancel'); },
+    get cancelledBeforeStart() { return msg('load.cancelledBeforeStart'); },
     cancelLabel: (file: string) => msg('load.cancelLabel', { file }),
     progressLabel: (file: string) => msg('load.progressLabel', { file }),
     bytes: (read: string, total: string) => msg('load.bytes', { read, total }),
@@ -501,6 +502,11 @@ export const t = {
     get guardK() { return msg('segment.guardK'); },
     get guardsHint() { return msg('segment.guardsHint'); },
     get segmentCol() { return msg('segment.segmentCol'); },
+    shareVsBase: (share: string, base: string) => msg('segment.shareVsBase', { share, base }),
+    delimiters: {
+      get semicolon() { return msg('segment.delimiters.semicolon'); },
+      get comma() { return msg('segment.delimiters.comma'); }
+    },
     get size() { return msg('segment.size'); },
     get share() { return msg('segment.share'); },
     get base() { return msg('segment.base'); },
@@ -973,6 +979,7 @@ export const t = {
     get saltNew() { return msg('privacy.saltNew'); },
     get saltSet() { return msg('privacy.saltSet'); },
     get saltLabel() { return msg('privacy.saltLabel'); },
+    get saltEmpty() { return msg('privacy.saltEmpty'); },
     get requestsHeading() { return msg('privacy.requestsHeading'); },
     requestsSummary: (n: number, off: number, origin: string) => msg('privacy.requestsSummary', { n, off, origin }),
     get requestsNote() { return msg('privacy.requestsNote'); },

@@ -204,12 +204,12 @@ export class Workspace {
   async openUrl(url: string, ours = false): Promise<void> {
     try {
       const opened = await openNotebookUrl(url, location.href);
-      for (const m of opened.missing) this.notices.push({ kind: 'error', message: t.errors.file(m.path, m.reason), file: m.path });
+      for (const m of opened.missing) this.notices.push({ kind: 'error', message: () => t.errors.file(m.path, m.reason), file: m.path });
       if (ours) await this.#openDocument(opened.notebook, opened.files);
       else this.#preview(opened.notebook, opened.files, url);
     } catch (e) {
       const view = describeError(e);
-      this.notices.push({ kind: 'error', message: `${t.notebook.openFailed(url)}: ${view.message}`, file: url, detail: view.detail });
+      this.notices.push({ kind: 'error', message: () => `${t.notebook.openFailed(url)}: ${view.message}`, file: url, detail: view.detail });
     }
   }
 
@@ -223,7 +223,7 @@ export class Workspace {
     if (!parsed.ok) {
       this.notices.push({
         kind: 'error',
-        message: `${t.notebook.openFailed(file.name)}: ${parsed.issues.slice(0, 3).map(formatIssue).join('; ')}`,
+        message: () => `${t.notebook.openFailed(file.name)}: ${parsed.issues.slice(0, 3).map(formatIssue).join('; ')}`,
         file: file.name
       });
       return;
@@ -248,7 +248,7 @@ export class Workspace {
       doc = readShareFragment(hash);
     } catch (e) {
       const view = describeError(e);
-      this.notices.push({ kind: 'error', message: `${t.share.failed}: ${view.message}`, detail: view.detail });
+      this.notices.push({ kind: 'error', message: () => `${t.share.failed}: ${view.message}`, detail: view.detail });
       doc = null;
     }
     if (new URLSearchParams(hash.replace(/^#/, '')).has(SHARE_KEY)) history.replaceState(history.state, '', `${location.pathname}${location.search}`);
@@ -411,7 +411,7 @@ export class Workspace {
     this.keepData = keep;
     this.#changed();
     if (!this.#files) {
-      if (keep) this.notices.push({ kind: 'error', message: t.persist.noOpfs });
+      if (keep) this.notices.push({ kind: 'error', message: () => t.persist.noOpfs });
       return;
     }
     if (!keep) {
@@ -458,7 +458,7 @@ export class Workspace {
       this.notices.push({ kind: 'error', message: describeError(e).message });
       return;
     }
-    this.notices.push({ kind: 'info', message: t.notebook.forgot });
+    this.notices.push({ kind: 'info', message: () => t.notebook.forgot });
   }
 
   /**
@@ -478,7 +478,7 @@ export class Workspace {
       saveFile(bytes, `${state.cell.name ?? state.cell.id}.${format}`, format === 'csv' ? 'text/csv' : 'application/vnd.apache.parquet');
     } catch (e) {
       const view = describeError(e);
-      this.notices.push({ kind: 'error', message: `${t.notebook.downloadFailed(format.toUpperCase())}: ${view.message}`, detail: view.detail });
+      this.notices.push({ kind: 'error', message: () => `${t.notebook.downloadFailed(format.toUpperCase())}: ${view.message}`, detail: view.detail });
     }
   }
 
@@ -496,7 +496,7 @@ export class Workspace {
         if (file) this.loads.loadAs(file, this.#sourceLoadOptions(source));
         else missing.push(source);
       }
-      this.notices.push({ kind: 'info', message: t.notebook.opened(doc.title) });
+      this.notices.push({ kind: 'info', message: () => t.notebook.opened(doc.title) });
       await this.loads.idle();
     } finally {
       this.#restoring = false;
@@ -521,7 +521,7 @@ export class Workspace {
     // A page that closed or crashed while a cell ran must not run it again by itself (a crash loop).
     const interrupted = this.#interrupted;
     await this.#openDocument(draft.notebook, files, interrupted === null);
-    this.notices.push({ kind: 'info', message: t.notebook.restored(draft.notebook.title) });
+    this.notices.push({ kind: 'info', message: () => t.notebook.restored(draft.notebook.title) });
     if (interrupted !== null) {
       this.crash = { reason: t.crash.pageClosed, running: t.crash.cell(interrupted), restarting: false, reloaded: [], lost: [] };
     }
@@ -589,7 +589,7 @@ export class Workspace {
       this.#kept.add(entry.info.name);
       this.#changed();
     } catch (e) {
-      this.notices.push({ kind: 'error', message: t.persist.keepFailed(entry.file.name, describeError(e).message), file: entry.file.name });
+      this.notices.push({ kind: 'error', message: () => t.persist.keepFailed(entry.file.name, describeError(e).message), file: entry.file.name });
     }
   }
 
@@ -607,7 +607,7 @@ export class Workspace {
       const view = describeError(e);
       this.engine = 'error';
       this.engineMessage = view.message;
-      this.notices.push({ kind: 'error', message: `${t.engine.error}: ${view.message}`, detail: view.detail });
+      this.notices.push({ kind: 'error', message: () => `${t.engine.error}: ${view.message}`, detail: view.detail });
     }
   }
 
@@ -684,7 +684,7 @@ export class Workspace {
       if (this.selected === name) this.selected = null;
     } catch (e) {
       const view = describeError(e);
-      this.notices.push({ kind: 'error', message: t.tables.dropFailed(name, view.message), detail: view.detail });
+      this.notices.push({ kind: 'error', message: () => t.tables.dropFailed(name, view.message), detail: view.detail });
     }
   }
 
@@ -712,7 +712,7 @@ export class Workspace {
       } else {
         this.tables.push({ info: renamed, file, options: kept });
       }
-      this.notices.push({ kind: 'info', message: t.csv.reloaded(replaces), file: file.name });
+      this.notices.push({ kind: 'info', message: () => t.csv.reloaded(replaces), file: file.name });
       if (this.selected === replaces) this.profiles.ensure(replaces);
       return;
     }
