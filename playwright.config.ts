@@ -20,6 +20,8 @@ export default defineConfig({
   globalTeardown: './tests/e2e/global-teardown.ts',
   use: {
     headless: true,
+    // The UI language follows the browser's; tests that read texts read them in English unless they set a locale.
+    locale: 'en-US',
     viewport: { width: 1400, height: 900 },
     launchOptions: {
       executablePath: '/usr/bin/chromium',

@@ -184,7 +184,7 @@ test.describe('result grid', () => {
 test.describe('result grid in German', () => {
   test.use({ locale: 'de-DE', permissions: ['clipboard-read', 'clipboard-write'] });
 
-  test('formats and copies numbers and dates for German users and filters with a decimal comma', async ({ page }) => {
+  test('formats and copies numbers and dates for German users, in German, and filters with a decimal comma', async ({ page }) => {
     await openApp(page);
     const grid = (await addSqlCell(page, FORMATS)).locator('[data-testid=result-grid]');
     await expect(grid).toHaveAttribute('data-rows', '40');
@@ -195,12 +195,12 @@ test.describe('result grid in German', () => {
     const viewport = grid.locator('[role=grid]');
     await viewport.locator('[data-testid=grid-filter][data-column=betrag]').fill('<= 2469,1');
     await expect(grid).toHaveAttribute('data-shown', '2');
-    await expect(grid.locator('[data-testid=grid-caption]')).toHaveText('2 of 40 rows match');
+    await expect(grid.locator('[data-testid=grid-caption]')).toHaveText('2 von 40 Zeilen passen');
     await viewport.locator('[role=gridcell][data-r="1"][data-c="1"]').click();
     await page.keyboard.press('Shift+ArrowRight');
     await page.keyboard.press('Shift+ArrowRight');
     await page.keyboard.press('ControlOrMeta+c');
-    await expect(grid.locator('[data-testid=grid-status]')).toHaveText('Copied 1 × 3 cells.');
+    await expect(grid.locator('[data-testid=grid-status]')).toHaveText('1 × 3 Zellen kopiert.');
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe('betrag\tname\ttag\n1234,5678\tKunde 1\t01.01.2026\n');
   });
 });

@@ -13,8 +13,8 @@ async function download(page: Page, click: () => Promise<void>): Promise<Buffer>
   return readFileSync((await file.path())!);
 }
 
-/** The first number in a grid cell's text (`1.234` in German notation). */
-const count = (text: string) => Number(text.replace(/\./g, ''));
+/** The number in a grid cell's text (`1,234`: the browser, and so the UI, is English). */
+const count = (text: string) => Number(text.replace(/,/g, ''));
 
 async function openSample(page: Page): Promise<void> {
   await openApp(page, '?sample=1');
@@ -91,7 +91,7 @@ FULL JOIN (SELECT segment, count(*) AS n FROM segs GROUP BY ALL) s USING (segmen
     expect(rows).toHaveLength(3);
     for (const [segment, hand, fromCell] of rows) {
       expect(fromCell, segment).toBe(hand);
-      expect(Number(hand.replace('.', ''))).toBeGreaterThan(0);
+      expect(count(hand)).toBeGreaterThan(0);
     }
 
     // Profile: sizes, a KPI against the base with its interval and index, flagged small segments.
@@ -101,7 +101,7 @@ FULL JOIN (SELECT segment, count(*) AS n FROM segs GROUP BY ALL) s USING (segmen
     await kpi.locator('[data-testid=kpi-column]').selectOption('Umsatz gesamt');
     await expect(cell.locator('[data-testid=profile-row]')).toHaveCount(3);
     const sizes = await cell.locator('[data-testid=profile-row]').evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-segment'), tr.getAttribute('data-size')]));
-    const bySize = Object.fromEntries(rows.map(([segment, hand]) => [segment, hand.replace('.', '')]));
+    const bySize = Object.fromEntries(rows.map(([segment, hand]) => [segment, String(count(hand))]));
     for (const [segment, size] of sizes) expect(size, segment!).toBe(bySize[segment!]);
     await expect(cell.locator('[data-testid=profile-row][data-segment="Aktiv in Bayern"]')).toHaveAttribute('data-warnings', '');
     await cell.locator('[data-testid=guard-minSize]').fill('100');

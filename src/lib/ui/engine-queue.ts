@@ -1,5 +1,6 @@
 import type { EngineClient } from '../engine/client';
 import { EngineError } from '../engine/errors';
+import { t } from './strings';
 
 /** One queued engine task that can be cancelled before or while it runs. */
 export class Ticket {
@@ -32,7 +33,7 @@ export class EngineQueue {
    */
   run<T>(fn: (client: EngineClient) => Promise<T>, ticket?: Ticket, file?: string): Promise<T> {
     const task = async (): Promise<T> => {
-      if (ticket?.cancelled) throw new EngineError({ code: 'CANCELLED', message: 'Cancelled before it started.', file });
+      if (ticket?.cancelled) throw new EngineError({ code: 'CANCELLED', message: t.load.cancelledBeforeStart, file });
       if (ticket) ticket.running = true;
       try {
         return await fn(this.client);

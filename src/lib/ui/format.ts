@@ -2,14 +2,6 @@
 
 export type UiLocale = 'de-DE' | 'en-US';
 
-/**
- * Picks German or English number formatting from the browser's language.
- * @param language e.g. `navigator.language`
- */
-export function pickLocale(language: string | undefined): UiLocale {
-  return language?.toLowerCase().startsWith('de') ? 'de-DE' : 'en-US';
-}
-
 /** Formatters bound to one locale. */
 export class Formatter {
   readonly #int: Intl.NumberFormat;

@@ -122,7 +122,7 @@ export class LoadQueue {
     if (!job) return;
     if (job !== this.jobs[0]) {
       this.jobs = this.jobs.filter((j) => j.id !== id);
-      this.notices.push({ kind: 'info', message: t.load.cancelled(job.file.name), file: job.file.name });
+      this.notices.push({ kind: 'info', message: () => t.load.cancelled(job.file.name), file: job.file.name });
       return;
     }
     if (job.phase === 'choosing') {
@@ -164,7 +164,7 @@ export class LoadQueue {
         job.estimate = found;
         options = await this.#choose(job, found);
         if (!options) {
-          this.notices.push({ kind: 'info', message: t.load.skipped(file.name), file: file.name });
+          this.notices.push({ kind: 'info', message: () => t.load.skipped(file.name), file: file.name });
           return;
         }
       }
@@ -183,11 +183,11 @@ export class LoadQueue {
     } catch (e) {
       const view = describeError(e);
       if (ticket.cancelled || view.code === 'CANCELLED') {
-        this.notices.push({ kind: 'info', message: t.load.cancelled(file.name), file: file.name });
+        this.notices.push({ kind: 'info', message: () => t.load.cancelled(file.name), file: file.name });
       } else {
         this.notices.push({
           kind: 'error',
-          message: t.errors.file(file.name, view.message),
+          message: () => t.errors.file(file.name, view.message),
           file: file.name,
           detail: view.detail
         });

@@ -11,15 +11,27 @@ export interface Notice {
 
 /** The notice list, newest first. */
 export class Notices {
-  items = $state<Notice[]>([]);
+  /** Raw (not deeply reactive), so a notice's `message` getter formats it in the current UI language at each read. */
+  items = $state.raw<Notice[]>([]);
   #next = 1;
 
   /**
    * Adds a notice.
-   * @param notice kind, message and optional file and detail
+   * @param notice kind, message (a function re-formats it when the UI language changes) and optional file and detail
    */
-  push(notice: Omit<Notice, 'id'>): void {
-    this.items = [{ ...notice, id: this.#next++ }, ...this.items];
+  push(notice: Omit<Notice, 'id' | 'message'> & { message: string | (() => string) }): void {
+    const { message, ...rest } = notice;
+    const text = typeof message === 'function' ? message : () => message;
+    this.items = [
+      {
+        ...rest,
+        id: this.#next++,
+        get message() {
+          return text();
+        }
+      },
+      ...this.items
+    ];
   }
 
   /**

@@ -22,7 +22,7 @@ export class Offline {
    */
   watch(notices: Notices, storage: Storage = localStorage): () => void {
     const seen = storage.getItem(VERSION_KEY);
-    if (seen && seen !== version) notices.push({ kind: 'info', message: t.offline.updated });
+    if (seen && seen !== version) notices.push({ kind: 'info', message: () => t.offline.updated });
     storage.setItem(VERSION_KEY, version);
     const sw = navigator.serviceWorker;
     if (!sw) return () => undefined;
@@ -34,7 +34,7 @@ export class Offline {
     };
     const onMessage = (e: MessageEvent) => {
       const data = e.data as { version?: unknown; cached?: unknown } | null;
-      if (typeof data?.version === 'string' && data.version !== version) notices.push({ kind: 'info', message: t.offline.installed });
+      if (typeof data?.version === 'string' && data.version !== version) notices.push({ kind: 'info', message: () => t.offline.installed });
       if (typeof data?.cached === 'number') {
         this.#stored = true;
         this.#update();

@@ -17,7 +17,8 @@ import { openNotebookUrl } from './persist/open-url';
 import { missingColumns } from './persist/reattach-match';
 import { fileStem, saveFile } from './save-file';
 import { EngineQueue } from './engine-queue';
-import { Formatter, type UiLocale } from './format';
+import { Formatter } from './format';
+import { language } from './language.svelte';
 import { LoadQueue, type LoadedFn } from './loads.svelte';
 import { Notices } from './notices.svelte';
 import { Profiles } from './profiles.svelte';
@@ -111,7 +112,8 @@ export class Workspace {
   readonly notices = new Notices();
   readonly loads: LoadQueue;
   readonly profiles: Profiles;
-  fmt = $state.raw<Formatter>(new Formatter('en-US'));
+  /** Number and date formats of each UI language. */
+  readonly #formatters = { de: new Formatter('de-DE'), en: new Formatter('en-US') };
   readonly notebook: NotebookState;
   /** Autosave state for the toolbar. */
   saveState = $state<'idle' | 'saving' | 'saved' | 'error'>('idle');
@@ -148,18 +150,13 @@ export class Workspace {
 
   /**
    * @param makeClient creates the engine client, given the crash and restart handlers
-   * @param locale number and date formatting locale
    */
-  constructor(
-    makeClient: (events: EngineEvents) => EngineClient,
-    locale: UiLocale
-  ) {
+  constructor(makeClient: (events: EngineEvents) => EngineClient) {
     this.#client = makeClient({
       died: (reason) => this.#died(reason),
       restarted: (reason, reloaded, failed) => void this.#restarted(reason, reloaded, failed)
     });
     this.#queue = new EngineQueue(this.#client);
-    this.fmt = new Formatter(locale);
     this.loads = new LoadQueue(this.#queue, this.notices, this.#loaded);
     this.profiles = new Profiles(this.#queue);
     this.notebook = new NotebookState({
@@ -172,6 +169,7 @@ export class Workspace {
         await this.loads.idle();
       }
     });
+    this.notebook.settings = { locale: language.current };
     this.#interrupted = runMark();
     this.#unmark = $effect.root(() => {
       $effect(() => markRun(this.notebook.cells.find((c) => c.status === 'running')));
@@ -208,12 +206,12 @@ export class Workspace {
   async openUrl(url: string, ours = false): Promise<void> {
     try {
       const opened = await openNotebookUrl(url, location.href);
-      for (const m of opened.missing) this.notices.push({ kind: 'error', message: t.errors.file(m.path, m.reason), file: m.path });
+      for (const m of opened.missing) this.notices.push({ kind: 'error', message: () => t.errors.file(m.path, m.reason), file: m.path });
       if (ours) await this.#openDocument(opened.notebook, opened.files);
       else this.#preview(opened.notebook, opened.files, url);
     } catch (e) {
       const view = describeError(e);
-      this.notices.push({ kind: 'error', message: `${t.notebook.openFailed(url)}: ${view.message}`, file: url, detail: view.detail });
+      this.notices.push({ kind: 'error', message: () => `${t.notebook.openFailed(url)}: ${view.message}`, file: url, detail: view.detail });
     }
   }
 
@@ -227,7 +225,7 @@ export class Workspace {
     if (!parsed.ok) {
       this.notices.push({
         kind: 'error',
-        message: `${t.notebook.openFailed(file.name)}: ${parsed.issues.slice(0, 3).map(formatIssue).join('; ')}`,
+        message: () => `${t.notebook.openFailed(file.name)}: ${parsed.issues.slice(0, 3).map(formatIssue).join('; ')}`,
         file: file.name
       });
       return;
@@ -252,7 +250,7 @@ export class Workspace {
       doc = readShareFragment(hash);
     } catch (e) {
       const view = describeError(e);
-      this.notices.push({ kind: 'error', message: `${t.share.failed}: ${view.message}`, detail: view.detail });
+      this.notices.push({ kind: 'error', message: () => `${t.share.failed}: ${view.message}`, detail: view.detail });
       doc = null;
     }
     if (new URLSearchParams(hash.replace(/^#/, '')).has(SHARE_KEY)) history.replaceState(history.state, '', `${location.pathname}${location.search}`);
@@ -434,12 +432,16 @@ export class Workspace {
     this.#changed();
   }
 
+  /** Number and date formats of the UI language. */
+  get fmt(): Formatter {
+    return this.#formatters[language.current];
+  }
+
   /**
-   * Switches number and date formats (and the chart locale) between German and English.
+   * Sets the language of the names and chart labels the notebook writes into its results.
    * @param locale `de` or `en`
    */
   setLocale(locale: 'de' | 'en'): void {
-    this.fmt = new Formatter(locale === 'de' ? 'de-DE' : 'en-US');
     this.notebook.localeChanged(locale);
     this.#changed();
   }
@@ -452,7 +454,7 @@ export class Workspace {
     this.keepData = keep;
     this.#changed();
     if (!this.#files) {
-      if (keep) this.notices.push({ kind: 'error', message: t.persist.noOpfs });
+      if (keep) this.notices.push({ kind: 'error', message: () => t.persist.noOpfs });
       return;
     }
     if (!keep) {
@@ -491,7 +493,7 @@ export class Workspace {
     this.keepData = false;
     this.profiles.clear();
     this.personal.restore([]);
-    this.notebook.replace(emptyNotebook(t.notebook.untitled));
+    this.notebook.replace({ ...emptyNotebook(t.notebook.untitled), settings: { locale: language.current } });
     this.saveState = 'idle';
     try {
       await forgetEverything();
@@ -499,7 +501,7 @@ export class Workspace {
       this.notices.push({ kind: 'error', message: describeError(e).message });
       return;
     }
-    this.notices.push({ kind: 'info', message: t.notebook.forgot });
+    this.notices.push({ kind: 'info', message: () => t.notebook.forgot });
   }
 
   /**
@@ -519,7 +521,7 @@ export class Workspace {
       saveFile(bytes, `${state.cell.name ?? state.cell.id}.${format}`, format === 'csv' ? 'text/csv' : 'application/vnd.apache.parquet');
     } catch (e) {
       const view = describeError(e);
-      this.notices.push({ kind: 'error', message: `${t.notebook.downloadFailed(format.toUpperCase())}: ${view.message}`, detail: view.detail });
+      this.notices.push({ kind: 'error', message: () => `${t.notebook.downloadFailed(format.toUpperCase())}: ${view.message}`, detail: view.detail });
     }
   }
 
@@ -528,7 +530,6 @@ export class Workspace {
     try {
       this.notebook.replace(doc);
       this.personal.restore(doc.sources);
-      if (doc.settings?.locale) this.fmt = new Formatter(doc.settings.locale === 'de' ? 'de-DE' : 'en-US');
       this.#sources = doc.sources;
       const loaded = new Set(this.tables.map((e) => e.info.name));
       const missing: Source[] = [];
@@ -538,7 +539,7 @@ export class Workspace {
         if (file) this.loads.loadAs(file, this.#sourceLoadOptions(source));
         else missing.push(source);
       }
-      this.notices.push({ kind: 'info', message: t.notebook.opened(doc.title) });
+      this.notices.push({ kind: 'info', message: () => t.notebook.opened(doc.title) });
       await this.loads.idle();
     } finally {
       this.#restoring = false;
@@ -563,7 +564,7 @@ export class Workspace {
     // A page that closed or crashed while a cell ran must not run it again by itself (a crash loop).
     const interrupted = this.#interrupted;
     await this.#openDocument(draft.notebook, files, interrupted === null);
-    this.notices.push({ kind: 'info', message: t.notebook.restored(draft.notebook.title) });
+    this.notices.push({ kind: 'info', message: () => t.notebook.restored(draft.notebook.title) });
     if (interrupted !== null) {
       this.crash = { reason: t.crash.pageClosed, running: t.crash.cell(interrupted), restarting: false, reloaded: [], lost: [] };
     }
@@ -632,7 +633,7 @@ export class Workspace {
       this.#kept.add(entry.info.name);
       this.#changed();
     } catch (e) {
-      this.notices.push({ kind: 'error', message: t.persist.keepFailed(entry.file.name, describeError(e).message), file: entry.file.name });
+      this.notices.push({ kind: 'error', message: () => t.persist.keepFailed(entry.file.name, describeError(e).message), file: entry.file.name });
     }
   }
 
@@ -650,7 +651,7 @@ export class Workspace {
       const view = describeError(e);
       this.engine = 'error';
       this.engineMessage = view.message;
-      this.notices.push({ kind: 'error', message: `${t.engine.error}: ${view.message}`, detail: view.detail });
+      this.notices.push({ kind: 'error', message: () => `${t.engine.error}: ${view.message}`, detail: view.detail });
     }
   }
 
@@ -727,7 +728,7 @@ export class Workspace {
       if (this.selected === name) this.selected = null;
     } catch (e) {
       const view = describeError(e);
-      this.notices.push({ kind: 'error', message: t.tables.dropFailed(name, view.message), detail: view.detail });
+      this.notices.push({ kind: 'error', message: () => t.tables.dropFailed(name, view.message), detail: view.detail });
     }
   }
 
@@ -755,7 +756,7 @@ export class Workspace {
       } else {
         this.tables.push({ info: renamed, file, options: kept });
       }
-      this.notices.push({ kind: 'info', message: t.csv.reloaded(replaces), file: file.name });
+      this.notices.push({ kind: 'info', message: () => t.csv.reloaded(replaces), file: file.name });
       if (this.selected === replaces) this.profiles.ensure(replaces);
       return;
     }

@@ -39,6 +39,7 @@ import { describeError } from '../describe-error';
 import { newSalt } from '../privacy/personal.svelte';
 import { Ticket, type EngineQueue } from '../engine-queue';
 import { guessAbTest, guessKpis, pickControl, pickConversion } from '../campaign/campaign-defaults';
+import { t } from '../strings';
 
 /** Rows of a cell's result the grid receives (sort and filter work on these). */
 export const GRID_ROW_CAP = 2_000_000;
@@ -93,7 +94,7 @@ export interface NotebookHost {
  * engine worker, skipping a cell whose input failed with the reason.
  */
 export class NotebookState {
-  title = $state('Untitled notebook');
+  title = $state(t.notebook.untitled);
   cells = $state<CellState[]>([]);
   settings = $state<NotebookSettings>({});
   /** Ticks while something runs, so elapsed times update. */
@@ -550,7 +551,7 @@ export class NotebookState {
    * @param salt the new salt, non-empty
    */
   setPseudonymSalt(salt: string): void {
-    if (!salt.trim()) throw new Error('The salt may not be empty.');
+    if (!salt.trim()) throw new Error(t.privacy.saltEmpty);
     this.settings.pseudonymSalt = salt;
     this.host.changed();
   }

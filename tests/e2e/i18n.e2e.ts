@@ -1,0 +1,67 @@
+import type { Page } from '@playwright/test';
+import { addSqlCell, expect, gridRows, openApp, shot, test } from './fixtures';
+
+/** The texts that tell which language the page is in. */
+const TEXTS = {
+  de: { heading: 'Daten hinzufügen', runAll: 'Alle ausführen', engine: 'Engine bereit', referenceDate: 'Stichtag', tables: 'Tabellen' },
+  en: { heading: 'Add data', runAll: 'Run all', engine: 'Engine ready', referenceDate: 'Reference date', tables: 'Tables' }
+};
+
+/**
+ * Checks that the page shows its texts in one language.
+ * @param page the page
+ * @param lang the expected language
+ */
+async function expectLanguage(page: Page, lang: 'de' | 'en') {
+  const texts = TEXTS[lang];
+  await expect(page.locator('html')).toHaveAttribute('lang', lang);
+  await expect(page.getByTestId('ui-language')).toHaveValue(lang);
+  await expect(page.locator('.sidebar h2').first()).toHaveText(texts.heading);
+  await expect(page.getByTestId('run-all')).toHaveText(texts.runAll);
+  await expect(page.locator('header.top .status')).toHaveText(texts.engine);
+  await expect(page.locator('label:has([data-testid=reference-date])')).toContainText(texts.referenceDate);
+  await expect(page.getByRole('region', { name: texts.tables })).toBeVisible();
+}
+
+test.describe('the app in German and English', () => {
+  test.use({ locale: 'de-DE' });
+
+  test('opens in the browser language, switches from the header and keeps the choice over a reload', async ({ page }) => {
+    await openApp(page);
+    await expectLanguage(page, 'de');
+    const cell = await addSqlCell(page, 'SELECT 1234.5 AS betrag');
+    expect(await gridRows(cell)).toEqual([['1.234,5']]);
+    await expect(cell.locator('[data-testid=grid-caption]')).toHaveText('1 Zeile');
+
+    await page.getByTestId('ui-language').selectOption('en');
+    await expectLanguage(page, 'en');
+    expect(await gridRows(cell)).toEqual([['1,234.5']]);
+    await expect(cell.locator('[data-testid=grid-caption]')).toHaveText('1 row');
+
+    await page.reload();
+    await expect(page.locator('main[data-engine]')).toHaveAttribute('data-engine', 'ready', { timeout: 60_000 });
+    await expectLanguage(page, 'en');
+
+    await page.getByTestId('ui-language').selectOption('de');
+    await expectLanguage(page, 'de');
+    await page.reload();
+    await expect(page.locator('main[data-engine]')).toHaveAttribute('data-engine', 'ready', { timeout: 60_000 });
+    await expectLanguage(page, 'de');
+  });
+
+  test('shows the retail sample notebook in German and in English; generated names keep the notebook language', async ({ page }) => {
+    await openApp(page, '?sample=1');
+    await expect(page.locator('[data-cell-id=channels]')).toHaveAttribute('data-status', 'ok', { timeout: 60_000 });
+    await expect(page.locator('[data-testid=notebook]')).toHaveAttribute('data-run-state', 'idle', { timeout: 60_000 });
+    await expectLanguage(page, 'de');
+    await expect(page.getByTestId('locale')).toHaveValue('de');
+    await expect(page.locator('label:has([data-testid=locale])')).toContainText('Sprache der Ergebnisse');
+    await shot(page, 'i18n-notebook-de');
+
+    await page.getByTestId('ui-language').selectOption('en');
+    await expectLanguage(page, 'en');
+    await expect(page.getByTestId('locale')).toHaveValue('de');
+    await expect(page.locator('label:has([data-testid=locale])')).toContainText('Result language');
+    await shot(page, 'i18n-notebook-en');
+  });
+});
