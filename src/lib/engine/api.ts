@@ -12,6 +12,7 @@ import type { ClusterDetails, KSelection } from './cluster';
 import type { LookalikeDetails } from './lookalike';
 import type { CsvExportOptions } from './export';
 import type { CellRun } from './run-notebook';
+import type { SourceRead } from '../sql/source-read';
 
 export type { CellRun, ClusterDetails, ClvFit, CsvExportOptions, CsvOptions, KSelection, LookalikeDetails };
 
@@ -76,6 +77,8 @@ export interface TableInfo {
   warnings: string[];
   /** Milliseconds the load took. */
   ms: number;
+  /** How DuckDB's own readers repeat the load, for the notebook's SQL script. */
+  read?: SourceRead;
 }
 
 export type PiiKind = 'email' | 'phone' | 'iban' | 'name' | 'street' | 'birthdate' | 'ip' | 'postcode';
