@@ -168,6 +168,11 @@ export const t = {
   notices: {
     label: 'Notices'
   },
+  sqlScript: {
+    button: 'Export as SQL script',
+    hint: 'One DuckDB SQL script that rebuilds every table of this notebook with the DuckDB CLI or MotherDuck, run beside the data files. Run the notebook first: cells that have not run are left out.',
+    failed: 'The notebook could not be exported as SQL'
+  },
   share: {
     button: 'Share link',
     heading: 'Share this notebook',

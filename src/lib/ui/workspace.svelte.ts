@@ -14,6 +14,7 @@ import { openFileStore, type FileStore } from './persist/file-store';
 import { forgetEverything } from './persist/forget';
 import { openNotebookUrl } from './persist/open-url';
 import { saveFile } from './save-file';
+import { version } from '../../../package.json';
 import { EngineQueue } from './engine-queue';
 import { Formatter, type UiLocale } from './format';
 import { LoadQueue, type LoadedFn } from './loads.svelte';
@@ -357,8 +358,21 @@ export class Workspace {
   /** Downloads the notebook as a `.json` document. */
   saveNotebook(): void {
     const doc = this.notebook.toDocument();
-    const stem = doc.title.replace(/[^\p{L}\p{N}_-]+/gu, '_').replace(/^_+|_+$/g, '') || 'notebook';
-    saveFile(new TextEncoder().encode(serializeNotebook(doc)), `${stem}.seglab.json`, 'application/json');
+    saveFile(new TextEncoder().encode(serializeNotebook(doc)), `${fileStem(doc.title)}.seglab.json`, 'application/json');
+  }
+
+  /** Downloads the notebook as one DuckDB SQL script (`<title>.sql`) written by the engine from its last runs. */
+  async exportSqlScript(): Promise<void> {
+    const doc = this.notebook.toDocument();
+    const fileName = `${fileStem(doc.title)}.sql`;
+    const meta = { version, date: new Date().toISOString().slice(0, 10), fileName };
+    try {
+      const text = await this.#queue.run((c) => c.call((api) => api.sqlScript(doc, meta)));
+      saveFile(new TextEncoder().encode(text), fileName, 'application/sql');
+    } catch (e) {
+      const view = describeError(e);
+      this.notices.push({ kind: 'error', message: `${t.sqlScript.failed}: ${view.message}`, detail: view.detail });
+    }
   }
 
   /**
@@ -722,4 +736,8 @@ export class Workspace {
     if (!this.#restoring && !this.notebook.cells.length) this.notebook.add('sql', undefined, { sql: `SELECT *\nFROM ${ident(info.name)}\nLIMIT 100` });
     this.#changed();
   };
+}
+
+function fileStem(title: string): string {
+  return title.replace(/[^\p{L}\p{N}_-]+/gu, '_').replace(/^_+|_+$/g, '') || 'notebook';
 }
