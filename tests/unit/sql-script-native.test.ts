@@ -149,6 +149,32 @@ describe('exportNotebookScript on native DuckDB', () => {
     expect(scripted.get('churn_risk')!.rows).toHaveLength(csv.length - 1);
   }, 120_000);
 
+  it('reads Parquet and JSON sources with read_parquet / read_json to the loaded types', async () => {
+    const instance = await DuckDBInstance.create(':memory:');
+    const conn = await instance.connect();
+    const rows = `SELECT 'K' || range AS "Kunde", range * 1.5 AS "Umsatz €", range::INTEGER AS n, DATE '2025-01-01' + range::INTEGER AS tag,
+      TIMESTAMP '2025-01-01 10:00:00' + INTERVAL (range) HOUR AS zeit, range % 2 = 0 AS gerade, CASE WHEN range % 3 = 0 THEN NULL ELSE 'Größe ' || range END AS "Größe" FROM range(50)`;
+    await conn.run(`COPY (${rows}) TO '${path.join(dir, 'typen.parquet')}' (FORMAT parquet)`);
+    const json = (await conn.runAndReadAll(`SELECT to_json(list(t)) AS j FROM (${rows}) t`)).getRowsJson()[0][0] as string;
+    await writeFile(path.join(dir, 'typen.json'), json);
+    conn.closeSync();
+    instance.closeSync();
+    const parsed = parseNotebook(
+      JSON.stringify({
+        format: 'seglab-notebook',
+        version: 1,
+        title: 'Typen',
+        sources: [
+          { name: 'p', path: 'typen.parquet' },
+          { name: 'j', path: 'typen.json', format: 'json' }
+        ],
+        cells: [{ id: 'both', kind: 'sql', name: 'both', sql: 'SELECT p.*, j."Umsatz €" AS j_umsatz FROM p JOIN j USING ("Kunde")' }]
+      })
+    );
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
+    expect(await compareExample(parsed.notebook, dir)).toBe(3);
+  }, 120_000);
+
   it('rebuilds a notebook with hostile names, quoted umlaut columns and Windows-1252 text', async () => {
     const csv = [
       'Kunde;"Straße ""alt""";Umsatz;Datum',
