@@ -85,6 +85,6 @@ describe('notebookSqlScript(input)', () => {
       input([], { sources: [{ name: 'kunden', path: 'data/kunden.xlsx', sheet: 'Blatt 1', read: { format: 'xlsx', columns: [{ name: 'Umsatz', type: 'DOUBLE' }] } }] })
     );
     expect(script).toContain('-- The DuckDB CLI reads no Excel file without an extension: save the sheet "Blatt 1" of data/kunden.xlsx as data/kunden.csv');
-    expect(script).toContain(`CREATE OR REPLACE TABLE "kunden" AS\nSELECT CAST("Umsatz" AS DOUBLE) AS "Umsatz" FROM read_csv('data/kunden.csv', header = true);`);
+    expect(script).toContain(`CREATE OR REPLACE TABLE "kunden" AS\nSELECT\n  CAST("Umsatz" AS DOUBLE) AS "Umsatz"\nFROM read_csv('data/kunden.csv', header = true);`);
   });
 });

@@ -1,4 +1,4 @@
-import { convertExpr, selectList, valueOf, type Conversion } from './csv-types';
+import { convertExpr, valueOf, type Conversion } from './csv-types';
 import { SqlFragment, ident, join, lit, sql } from './quote';
 
 /** One column of a CSV as the loader read it: raw field `index` (0-based), converted to `name`. */
@@ -44,10 +44,17 @@ export function sourceReadQuery(read: SourceRead, path: string): SqlFragment {
   if (read.format === 'csv') {
     const raw = (i: number) => `c${i + 1}`;
     const types = join(Array.from({ length: read.width }, (_, i) => sql`${lit(raw(i))}: 'VARCHAR'`));
-    const values = read.columns.map((c, i) => sql`${c.conversion.kind === 'text' ? ident(raw(c.index)) : valueOf(raw(c.index))} AS ${ident(`x${i}`)}`);
-    const converted = selectList(read.columns.map((c, i) => ({ expr: convertExpr(ident(`x${i}`), c.conversion), name: c.name })));
+    const values = join(
+      read.columns.map((c, i) => sql`${c.conversion.kind === 'text' ? ident(raw(c.index)) : valueOf(raw(c.index))} AS ${ident(`x${i}`)}`),
+      LINE
+    );
+    const converted = join(read.columns.map((c, i) => sql`${convertExpr(ident(`x${i}`), c.conversion)} AS ${ident(c.name)}`), LINE);
     const encoding = read.encoding === 'utf-8' ? 'utf-8' : 'latin-1';
-    return sql`SELECT ${converted} FROM (SELECT ${values} FROM read_csv(${lit(path)},
+    return sql`SELECT
+  ${converted}
+FROM (SELECT
+  ${values}
+FROM read_csv(${lit(path)},
     columns = {${types}}, header = ${read.header}, auto_detect = false, delim = ${lit(read.delimiter)},
     quote = ${lit(read.quote)}, escape = ${lit(read.quote)}, null_padding = true, encoding = ${lit(encoding)})${limit})`;
   }
@@ -57,9 +64,12 @@ export function sourceReadQuery(read: SourceRead, path: string): SqlFragment {
       : read.format === 'json' || read.format === 'ndjson'
         ? sql`read_json(${lit(path)}, format = ${lit(read.format === 'json' ? 'array' : 'newline_delimited')})`
         : sql`read_csv(${lit(path)}, header = true)`;
-  const cast = read.columns.map((c) => sql`CAST(${ident(c.name)} AS ${typeName(c.type)}) AS ${ident(c.name)}`);
-  return sql`SELECT ${cast} FROM ${reader}${limit}`;
+  const cast = join(read.columns.map((c) => sql`CAST(${ident(c.name)} AS ${typeName(c.type)}) AS ${ident(c.name)}`), LINE);
+  return sql`SELECT\n  ${cast}\nFROM ${reader}${limit}`;
 }
+
+/** Between the items of a select list: one per line. */
+const LINE = ',\n  ';
 
 const SAFE_TYPE = /^[A-Z][A-Z0-9_ ]*(\(\d+(, ?\d+)?\))?(\[\])*$/;
 
