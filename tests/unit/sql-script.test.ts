@@ -1,7 +1,7 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import type { Notebook } from '../../src/lib/notebook/model';
-import { comment, notebookSqlScript, SqlScriptError, type ScriptCell, type SqlScriptInput } from '../../src/lib/notebook/sql-script';
+import { comment, notebookSqlScript, SqlScriptError, type LiteralColumn, type ScriptCell, type SqlScriptInput } from '../../src/lib/notebook/sql-script';
 
 const NOTEBOOK: Notebook = {
   format: 'seglab-notebook',
@@ -19,6 +19,10 @@ function input(cells: [string, ScriptCell][], extra: Partial<SqlScriptInput> = {
   return { notebook: NOTEBOOK, version: '0.1.0', date: '2026-01-02', fileName: 'x.sql', sources: [], cells: new Map(cells), ...extra };
 }
 
+function column(name: string, type: string, values: (string | null)[]): LiteralColumn {
+  return { name, type, value: (row) => values[row] };
+}
+
 const VALUES: ScriptCell = {
   note: 'k-means, k = 2',
   steps: [
@@ -28,9 +32,9 @@ const VALUES: ScriptCell = {
       table: '__labels',
       rows: 3,
       columns: [
-        { name: `Kunde "ä" '`, type: 'VARCHAR', values: [`O'Brien`, null, 'a"b'] },
-        { name: 'cluster', type: 'INTEGER', values: ['1', '2', null] },
-        { name: 'score', type: 'DOUBLE', values: ['0.1', '1e-7', '-2.5'] }
+        column(`Kunde "ä" '`, 'VARCHAR', [`O'Brien`, null, 'a"b']),
+        column('cluster', 'INTEGER', ['1', '2', null]),
+        column('score', 'DOUBLE', ['0.1', '1e-7', '-2.5'])
       ]
     },
     { kind: 'sql', text: 'CREATE OR REPLACE VIEW "labels" AS\nSELECT * FROM "__labels"\n-- note' }

@@ -102,19 +102,19 @@ export class RecordingDb implements Db {
 }
 
 /**
- * The columns of a JS-made table as DuckDB types and text values (`String` of a number is the
- * shortest text that reads back as the same double).
+ * The columns of a JS-made table as DuckDB types and text values, read from the Arrow vectors
+ * when the script is written (`String` of a number is the shortest text that reads back as the
+ * same double).
  * @param table the Arrow table given to `createTable`
  */
 export function literalColumns(table: Table): LiteralColumn[] {
   return table.schema.fields.map((field, i) => {
     const vector = table.getChildAt(i)!;
-    const values: (string | null)[] = new Array(table.numRows);
-    for (let r = 0; r < table.numRows; r++) {
-      const v: unknown = vector.get(r);
-      values[r] = v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v)) ? null : String(v);
-    }
-    return { name: field.name, type: duckType(field.type), values };
+    const value = (row: number) => {
+      const v: unknown = vector.get(row);
+      return v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v)) ? null : String(v);
+    };
+    return { name: field.name, type: duckType(field.type), value };
   });
 }
 

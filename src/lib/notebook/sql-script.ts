@@ -2,11 +2,12 @@ import { SqlFragment, ident, join, lit, sql } from '../sql/quote';
 import { sourceReadQuery, type SourceRead } from '../sql/source-read';
 import type { Cell, Notebook } from './model';
 
-/** A column of a table computed in JS, as a DuckDB type and the values as text (NULL as `null`). */
+/** A column of a table computed in JS: its DuckDB type and each row's value as text (NULL as `null`). */
 export interface LiteralColumn {
   name: string;
   type: string;
-  values: (string | null)[];
+  /** Read only when the script is written, so a recorded run keeps no copy of the values. */
+  value(row: number): string | null;
 }
 
 /**
@@ -132,7 +133,7 @@ function valuesTable(cell: Cell, step: Extract<ScriptStep, { kind: 'values' }>, 
   }
   const rows: string[] = [];
   for (let r = 0; r < step.rows; r++) {
-    rows.push(`  (${join(step.columns.map((c) => lit(c.values[r])))})`);
+    rows.push(`  (${join(step.columns.map((c) => lit(c.value(r))))})`);
   }
   lines.push(`${sql`CREATE TABLE ${ident(step.table)} AS SELECT ${select} FROM (VALUES`}\n${rows.join(',\n')}\n${sql`) AS v(${alias})`};`);
   return lines;
