@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 
 /** The usage text printed by `--help` and after an argument error. */
 export const USAGE = `Usage: seglab run NOTEBOOK.json [--data NAME=PATH]... [--out DIR] [--engine wasm|native]
-                  [--include-personal COLUMN]... [--pseudonymise]
+                  [--include-personal COLUMN]... [--pseudonymise] [--sql FILE]
 
 Runs a seglab notebook without a browser: loads its data sources, runs its cells in order with
 the same engine code as the app, and writes every cell result as DIR/<cell-id>.csv plus a report
@@ -23,6 +23,9 @@ Options:
                          sources) are otherwise left out of every CSV file
   --pseudonymise         write the other personal columns as sha256(salt || value), with the
                          notebook's settings.pseudonymSalt, instead of leaving them out
+  --sql FILE             also write the whole notebook as one DuckDB SQL script that rebuilds
+                         every table with the DuckDB CLI: duckdb analysis.duckdb < FILE, run
+                         in the folder of the data files (results fitted in JS as values)
   -h, --help             show this help
 
 Exit status: 0 when every source and cell ran, 1 when one failed (stderr names it and why),
@@ -40,6 +43,8 @@ export interface RunArgs {
   includePersonal: string[];
   /** Pseudonymise the other personal-data columns instead of leaving them out. */
   pseudonymise: boolean;
+  /** Also write the notebook as a DuckDB SQL script to this path. */
+  sql?: string;
 }
 
 /** The outcome of parsing: run, print help, or a usage error. */
@@ -62,6 +67,7 @@ export function parseCliArgs(argv: readonly string[]): ParsedArgs {
         engine: { type: 'string' },
         'include-personal': { type: 'string', multiple: true },
         pseudonymise: { type: 'boolean' },
+        sql: { type: 'string' },
         help: { type: 'boolean', short: 'h' }
       }
     });
@@ -91,6 +97,7 @@ export function parseCliArgs(argv: readonly string[]): ParsedArgs {
     out: values.out ?? 'out',
     engine,
     includePersonal: values['include-personal'] ?? [],
-    pseudonymise: values.pseudonymise ?? false
+    pseudonymise: values.pseudonymise ?? false,
+    ...(values.sql ? { sql: values.sql } : {})
   };
 }

@@ -5,11 +5,13 @@ import type { Db } from '../lib/engine/db';
 import { Engine } from '../lib/engine/engine';
 import { exportCsv } from '../lib/engine/export';
 import { personalExport, personalMarks } from '../lib/analysis/personal';
-import { runNotebook, type CellRun, type NotebookRun, type SourceRun } from '../lib/engine/run-notebook';
+import { runNotebook, type CellRun, type NotebookRun, type RunNotebookOptions, type SourceRun } from '../lib/engine/run-notebook';
 import { SEGMENT_REPORTS, segmentReportName, segmentReports } from '../lib/engine/segment-reports';
 import { clvReports } from '../lib/engine/value-cells';
 import { lookalikeReports } from '../lib/engine/lookalike';
 import { nodeFileSource } from '../lib/engine/source-node';
+import { exportNotebookScript, recordingRun } from '../lib/engine/notebook-script';
+import { RecordingDb } from '../lib/engine/recording-db';
 import type { Notebook, Source } from '../lib/notebook/model';
 import { formatIssue, parseNotebook } from '../lib/notebook/validate';
 import { parseCliArgs, USAGE, type RunArgs } from './args';
@@ -108,8 +110,10 @@ async function run(args: RunArgs, cwd: string, out: (t: string) => void, err: (t
   const outDir = path.resolve(cwd, args.out);
 
   let db: Db;
+  let recorder: RecordingDb | undefined;
   try {
     db = await openDb(args.engine, [...paths.values()]);
+    if (args.sql) db = recorder = new RecordingDb(db);
   } catch (e) {
     err(`seglab: cannot start the ${args.engine} engine: ${(e as Error).message}\n`);
     return EXIT_FAILED;
@@ -118,7 +122,7 @@ async function run(args: RunArgs, cwd: string, out: (t: string) => void, err: (t
     await mkdir(outDir, { recursive: true });
     const engine = new Engine(db, args.engine === 'wasm' ? WASM_MEMORY_BUDGET : Math.floor(os.totalmem() * 0.8));
     const reports = new Map<string, string[]>();
-    const result = await runNotebook(engine, notebook, {
+    const options: RunNotebookOptions = {
       openSource: (s) => openSource(paths.get(s.name)!),
       consume: async (table, cell) => {
         const query = await personalExport((q) => db.rows(q), table, personal.marks, personal.choice);
@@ -146,12 +150,20 @@ async function run(args: RunArgs, cwd: string, out: (t: string) => void, err: (t
         if (c.status === 'ok') out(`cell ${c.id}${c.name ? ` (${c.name})` : ''}: ${plural(c.rows ?? 0, 'row')}, ${c.ms} ms → ${[`${c.id}.csv`, ...(reports.get(c.id) ?? [])].join(', ')}\n`);
         else err(`cell "${label}" ${c.status === 'error' ? 'failed' : 'skipped'}: ${c.error}${c.line ? ` (line ${c.line})` : ''}\n`);
       }
-    });
+    };
+    const recording = recorder ? recordingRun(recorder, options) : undefined;
+    const result = await runNotebook(engine, notebook, recording?.options ?? options);
     for (const c of result.cells) {
       if (c.kind === 'markdown') continue;
       const kept = c.status === 'ok' ? [`${c.id}.csv`, ...(reports.get(c.id) ?? [])] : [];
       const stale = [`${c.id}.csv`, ...SEGMENT_REPORTS.map((r) => segmentReportName(c.id, r)), `${c.id}.model.csv`, `${c.id}.holdout.csv`, `${c.id}.evaluation.csv`].filter((f) => !kept.includes(f));
       for (const f of stale) await rm(path.join(outDir, f), { force: true });
+    }
+    if (args.sql) {
+      const sqlPath = path.resolve(cwd, args.sql);
+      const meta = { version: await seglabVersion(), date: new Date().toISOString().slice(0, 10), fileName: path.basename(sqlPath) };
+      await writeFile(sqlPath, await exportNotebookScript(engine, notebook, recording!.cells, meta));
+      out(`wrote the SQL script ${path.relative(cwd, sqlPath)}\n`);
     }
     const reportPath = path.join(outDir, 'run.json');
     await writeFile(reportPath, `${JSON.stringify(report(notebook, args, db, result, paths, reports), null, 2)}\n`);
@@ -164,6 +176,11 @@ async function run(args: RunArgs, cwd: string, out: (t: string) => void, err: (t
   } finally {
     await db.close();
   }
+}
+
+async function seglabVersion(): Promise<string> {
+  const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
 }
 
 function sourcePath(source: Source, args: RunArgs, cwd: string, notebookPath: string): string {

@@ -6,14 +6,16 @@
 export type FileFormat = 'csv' | 'parquet' | 'json' | 'ndjson' | 'xlsx' | 'arrow';
 
 import type { ResultCell } from '../notebook/graph';
-import type { ClusterCell, ClvCell, CsvOptions, LookalikeCell, NotebookSettings } from '../notebook/model';
+import type { ClusterCell, ClvCell, CsvOptions, LookalikeCell, Notebook, NotebookSettings } from '../notebook/model';
 import type { ClvFit } from './clv';
 import type { ClusterDetails, KSelection } from './cluster';
 import type { LookalikeDetails } from './lookalike';
 import type { CsvExportOptions } from './export';
 import type { CellRun } from './run-notebook';
+import type { ScriptMeta } from './notebook-script';
+import type { SourceRead } from '../sql/source-read';
 
-export type { CellRun, ClusterDetails, ClvFit, CsvExportOptions, CsvOptions, KSelection, LookalikeDetails };
+export type { CellRun, ClusterDetails, ClvFit, CsvExportOptions, CsvOptions, KSelection, LookalikeDetails, ScriptMeta };
 
 export interface LoadOptions {
   /** Table name to use; derived from the file name when absent. Made unique. */
@@ -76,6 +78,8 @@ export interface TableInfo {
   warnings: string[];
   /** Milliseconds the load took. */
   ms: number;
+  /** How DuckDB's own readers repeat the load, for the notebook's SQL script. */
+  read?: SourceRead;
 }
 
 export type PiiKind = 'email' | 'phone' | 'iban' | 'name' | 'street' | 'birthdate' | 'ip' | 'postcode';
@@ -179,6 +183,12 @@ export interface EngineApi {
   reads(sql: string): Promise<string[]>;
   /** Drops a cell's view if it exists (the cell was deleted or renamed). */
   dropView(name: string): Promise<void>;
+  /**
+   * The notebook as one DuckDB SQL script (`exportNotebookScript`) from the loaded tables and what
+   * each cell's last `runCell` did; cells that have not run are left out with a note. Rejects with
+   * `UNSUPPORTED` when a source is not loaded or a cell's result cannot be written as SQL.
+   */
+  sqlScript(notebook: Notebook, meta: ScriptMeta): Promise<string>;
   /** A cluster cell's fit: sizes, quality, centres and a PCA map of a sample (reuses the run's fit). */
   clusterDetails(cell: ClusterCell): Promise<ClusterDetails>;
   /** Inertia and silhouette of a cluster cell's features for k in [kMin, kMax], and the suggested k. */

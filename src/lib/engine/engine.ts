@@ -93,14 +93,17 @@ export class Engine {
       if (abort.signal.aborted) throw cancelledError(source.name);
       const name = uniqueName(options.table?.trim() || tableNameFromFile(source.name), this.#tables.keys());
       await this.db.exec(String(sql`ALTER TABLE ${ident(staging)} RENAME TO ${ident(name)}`));
+      const described = await this.#describe(name);
+      const rows = await this.#count(name);
       const info: TableInfo = {
         name,
         file: source.name,
         format,
-        rows: await this.#count(name),
-        columns: (await this.#describe(name)).map((c) => ({ ...c, conversion: result.conversions[c.name] })),
+        rows,
+        columns: described.map((c) => ({ ...c, conversion: result.conversions[c.name] })),
         warnings: result.warnings,
-        ms: Date.now() - started
+        ms: Date.now() - started,
+        read: result.read ?? (format === 'csv' ? undefined : { format, columns: described, ...(options.sampleRows ? { limit: rows } : {}) })
       };
       this.#tables.set(name, info);
       return info;

@@ -18,6 +18,9 @@ import { exportCsv } from './export';
 import { exportParquet } from './export-parquet';
 import { headConsumer, runCell, tablesRead } from './run-notebook';
 import { fileSource } from './source';
+import { exportNotebookScript } from './notebook-script';
+import { RecordingDb } from './recording-db';
+import type { ScriptCell } from '../notebook/sql-script';
 import { ident, sql } from '../sql/quote';
 import './transfer';
 
@@ -28,6 +31,9 @@ const WASM_MEMORY_BUDGET = 2 * 1024 ** 3;
 const SCRATCH_DIR = '/seglab/';
 
 let ready: Promise<Engine> | null = null;
+let recorder: RecordingDb | null = null;
+/** Cell id → what the cell's last successful `runCell` did, for the notebook's SQL script. */
+const scripted = new Map<string, ScriptCell>();
 
 async function start(budget: number): Promise<Engine> {
   const bundle = await duckdb.selectBundle({
@@ -48,9 +54,10 @@ async function start(budget: number): Promise<Engine> {
   await db.open({ query: { castBigIntToDouble: false }, ...(threaded ? { maximumThreads: threadCount() } : {}) });
   const conn = await db.connectInternal();
   const wasm = await WasmDb.open(db, conn, { directory: SCRATCH_DIR });
+  recorder = new RecordingDb(wasm);
   const bundleName = threaded ? 'wasm-coi' : bundle.mainModule.includes('-eh') ? 'wasm-eh' : 'wasm-mvp';
   const assets = [bundle.mainModule, bundle.mainWorker!, ...(threaded ? [bundle.pthreadWorker!] : [])].map((u) => new URL(u, self.location.href).href);
-  return new Engine(wasm, budget, bundleName, assets);
+  return new Engine(recorder, budget, bundleName, assets);
 }
 
 /**
@@ -115,7 +122,11 @@ const api: EngineApi = {
   async runCell(cell, input, limit, settings = {}) {
     const e = await engine();
     const head = headConsumer(e, limit);
+    recorder!.start();
     const run = await runCell(e, cell, { input, consume: head.consume, referenceDate: settings.referenceDate, locale: settings.locale, guards: settings.guards });
+    const steps = recorder!.stop();
+    if (run.status === 'ok') scripted.set(cell.id, { steps });
+    else scripted.delete(cell.id);
     const bytes = run.status === 'ok' ? head.bytes() : new Uint8Array();
     return Comlink.transfer({ run, bytes }, [bytes.buffer]);
   },
@@ -139,6 +150,9 @@ const api: EngineApi = {
   },
   async dropView(name: string) {
     await (await engine()).db.exec(String(sql`DROP VIEW IF EXISTS ${ident(name)}`));
+  },
+  async sqlScript(notebook, meta) {
+    return exportNotebookScript(await engine(), notebook, scripted, meta);
   }
 };
 

@@ -175,6 +175,11 @@ export const t = {
   notices: {
     get label() { return msg('notices.label'); }
   },
+  sqlScript: {
+    get button() { return msg('sqlScript.button'); },
+    get hint() { return msg('sqlScript.hint'); },
+    get failed() { return msg('sqlScript.failed'); }
+  },
   share: {
     get button() { return msg('share.button'); },
     get heading() { return msg('share.heading'); },

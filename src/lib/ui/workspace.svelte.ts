@@ -16,6 +16,7 @@ import { forgetEverything } from './persist/forget';
 import { openNotebookUrl } from './persist/open-url';
 import { missingColumns } from './persist/reattach-match';
 import { fileStem, saveFile } from './save-file';
+import { version } from '../../../package.json';
 import { EngineQueue } from './engine-queue';
 import { Formatter } from './format';
 import { language } from './language.svelte';
@@ -375,6 +376,20 @@ export class Workspace {
     } catch (e) {
       const view = describeError(e);
       this.notices.push({ kind: 'error', message: `${t.report.failedExport}: ${view.message}`, detail: view.detail });
+    }
+  }
+
+  /** Downloads the notebook as one DuckDB SQL script (`<title>.sql`) written by the engine from its last runs. */
+  async exportSqlScript(): Promise<void> {
+    const doc = this.notebook.toDocument();
+    const fileName = `${fileStem(doc.title, 'notebook')}.sql`;
+    const meta = { version, date: new Date().toISOString().slice(0, 10), fileName };
+    try {
+      const text = await this.#queue.run((c) => c.call((api) => api.sqlScript(doc, meta)));
+      saveFile(new TextEncoder().encode(text), fileName, 'application/sql');
+    } catch (e) {
+      const view = describeError(e);
+      this.notices.push({ kind: 'error', message: `${t.sqlScript.failed}: ${view.message}`, detail: view.detail });
     }
   }
 
@@ -768,3 +783,4 @@ export class Workspace {
     this.#changed();
   };
 }
+

@@ -4,6 +4,7 @@ import { EngineError } from '../errors';
 import { uniqueColumnNames } from '../../sql/names';
 import { ident, join, lit, sql, type SqlFragment } from '../../sql/quote';
 import { sniffDialect, type ScanDialect } from '../../sql/csv-scan';
+import type { SourceRead } from '../../sql/source-read';
 import {
   DATE_FORMATS,
   addStats,
@@ -155,6 +156,7 @@ async function loadCsv(ctx: LoadContext, chunkBytes: number): Promise<LoadResult
     let seen = 0;
     let chunk: CsvChunk | null = first;
     let isFirst = true;
+    let widest = Math.max(width, maxFields(first));
     while (chunk) {
       const skip = isFirst && plan.header ? 1 : 0;
       const counts = new Map(chunk.scan.fieldCounts);
@@ -179,7 +181,10 @@ async function loadCsv(ctx: LoadContext, chunkBytes: number): Promise<LoadResult
       checkCancelled(ctx);
       chunk = await chunks.next(plan.dialect);
       checkCancelled(ctx);
-      if (chunk) await stageChunk(db, raw, fileName, chunk, plan.dialect, Math.max(width, maxFields(chunk)));
+      if (chunk) {
+        widest = Math.max(widest, maxFields(chunk));
+        await stageChunk(db, raw, fileName, chunk, plan.dialect, Math.max(width, maxFields(chunk)));
+      }
       isFirst = false;
     }
     if (tooFew > 0) warnings.push(`${plural(tooFew, 'row')} had fewer than ${width} fields; the missing values are NULL.`);
@@ -196,7 +201,17 @@ async function loadCsv(ctx: LoadContext, chunkBytes: number): Promise<LoadResult
       const label = conversionLabel(c.conversion);
       if (label) conversions[c.name] = label;
     }
-    return { warnings: [...chunks.warnings, ...warnings], conversions };
+    const read: SourceRead = {
+      format: 'csv',
+      delimiter: plan.dialect.delimiter,
+      quote: plan.dialect.quote,
+      header: plan.header,
+      encoding: chunks.encoding,
+      width: widest,
+      columns: columns.map((c) => ({ index: Number(c.raw.slice(1)) - 1, name: c.name, conversion: c.conversion })),
+      ...(rows >= sampleRows ? { limit: rows } : {})
+    };
+    return { warnings: [...chunks.warnings, ...warnings], conversions, read };
   } finally {
     for (const t of [raw, `${raw}_values`, converted]) await db.exec(String(sql`DROP TABLE IF EXISTS ${ident(t)}`)).catch(() => undefined);
   }

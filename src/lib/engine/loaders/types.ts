@@ -1,6 +1,7 @@
 import type { FileFormat, LoadEstimate, LoadOptions, LoadProgress } from '../api';
 import type { Db } from '../db';
 import type { ByteSource } from '../source';
+import type { SourceRead } from '../../sql/source-read';
 
 export interface InspectContext {
   db: Db;
@@ -22,6 +23,8 @@ export interface LoadResult {
   warnings: string[];
   /** Per column (final name): how the value was converted, shown in the table info. */
   conversions: Record<string, string>;
+  /** How DuckDB's own readers repeat the load (CSV: dialect and conversions); other formats get it from the engine. */
+  read?: SourceRead;
 }
 
 /** One file format's reader. Everything SQL-side goes through `ctx.db`. */
