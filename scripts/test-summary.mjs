@@ -19,6 +19,11 @@ for (const file of process.argv.slice(2)) {
     passed += report.stats.expected;
     failed += report.stats.unexpected + report.stats.flaky;
     skipped += report.stats.skipped;
+    // Errors outside any test (a web server that cannot start, a failing global setup) fail the run too.
+    for (const error of report.errors ?? []) {
+      console.log(`${file}: ${String(error.message ?? error).split('\n')[0]}`);
+      failed++;
+    }
   }
 }
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
