@@ -121,7 +121,7 @@ function installHook(): void {
 }
 
 /** Pids of the Chromium renderer processes started by this Node process. */
-function rendererPids(): number[] {
+export function rendererPids(): number[] {
   const parents = new Map<number, number>();
   const renderers: number[] = [];
   for (const entry of readdirSync('/proc')) {
@@ -141,13 +141,14 @@ function rendererPids(): number[] {
   return renderers.filter(ours);
 }
 
-function statusKb(pid: number, field: 'VmHWM' | 'VmRSS'): number {
+/** A field of `/proc/<pid>/status` in kB (0 when absent). */
+export function statusKb(pid: number, field: 'VmHWM' | 'VmRSS'): number {
   const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return match ? Number(match[1]) : 0;
 }
 
 /** Resets a process's peak resident memory (`VmHWM`) to its current size (`clear_refs` 5). */
-function resetPeak(pid: number): void {
+export function resetPeak(pid: number): void {
   try {
     writeFileSync(`/proc/${pid}/clear_refs`, '5');
   } catch {
