@@ -70,6 +70,8 @@ export interface OpenedNotebook {
 
 /** How often the memory gauge asks the idle engine what it holds. */
 const MEMORY_REFRESH_MS = 3_000;
+/** How often the gauge looks whether engine work has ended (no engine call). */
+const MEMORY_TICK_MS = 250;
 
 /** `localStorage` key holding the cell that runs now; left behind when the page dies mid-run. */
 const RUN_MARK = 'seglab.running';
@@ -345,14 +347,34 @@ export class Workspace {
     }
   }
 
+  /**
+   * Keeps the memory gauge current: asks the engine every `MEMORY_REFRESH_MS` while it is idle, and
+   * at once when a load or a run has just ended (a timer alone showed "0 B used" for seconds after
+   * a large load).
+   */
   #watchMemory(): void {
     if (this.#memoryTimer !== null) return;
-    const refresh = async () => {
-      if (this.engine !== 'ready' || this.#queue.busy) return;
-      this.memory = await this.#queue.run((c) => c.call((api) => api.memory(), true)).catch(() => this.memory);
+    let last = -Infinity;
+    let sawWork = false;
+    let asking = false;
+    const tick = async () => {
+      if (asking) return;
+      if (this.#queue.busy) {
+        sawWork = true;
+        return;
+      }
+      if (this.engine !== 'ready' || (!sawWork && performance.now() - last < MEMORY_REFRESH_MS)) return;
+      sawWork = false;
+      asking = true;
+      last = performance.now();
+      try {
+        this.memory = await this.#queue.run((c) => c.call((api) => api.memory(), true)).catch(() => this.memory);
+      } finally {
+        asking = false;
+      }
     };
-    void refresh();
-    this.#memoryTimer = setInterval(() => void refresh(), MEMORY_REFRESH_MS);
+    void tick();
+    this.#memoryTimer = setInterval(() => void tick(), MEMORY_TICK_MS);
   }
 
   /** Downloads the notebook as a `.json` document. */
