@@ -12,6 +12,7 @@ import { lookalikeCellQuery } from './lookalike';
 import { clvCellQuery, cohortCellQuery, rfmCellQuery, tiersCellQuery } from './value-cells';
 import type { LoadOptions, TableInfo } from './api';
 import type { Engine } from './engine';
+import { said, type NoteKey, type NoteValues } from '../i18n/note';
 import { EngineError, type EngineErrorCode } from './errors';
 import type { ByteSource } from './source';
 
@@ -24,6 +25,9 @@ export interface SourceRun {
   /** Why it failed. */
   error?: string;
   code?: EngineErrorCode;
+  /** The message in `notes` that says `error` in the UI's language, when the engine made it. */
+  errorKey?: NoteKey;
+  errorValues?: NoteValues;
   /** The loaded table (columns, conversions, warnings) when it succeeded. */
   table?: TableInfo;
 }
@@ -40,6 +44,9 @@ export interface CellRun {
   /** Why it failed (DuckDB's first line) or why it was skipped. */
   error?: string;
   code?: EngineErrorCode;
+  /** The message in `notes` that says `error` in the UI's language, when the engine made it. */
+  errorKey?: NoteKey;
+  errorValues?: NoteValues;
   /** 1-based position of a SQL error inside the cell's own text. */
   line?: number;
   column?: number;
@@ -142,12 +149,12 @@ async function loadSource(engine: Engine, source: Source, options: RunNotebookOp
     const table = await engine.load(file, load);
     if (table.name !== source.name) {
       await engine.dropTable(table.name);
-      throw new EngineError({ code: 'SQL_BIND', message: `A table or view named "${source.name}" exists already.` });
+      throw new EngineError({ code: 'SQL_BIND', ...said('sourceExists', { name: source.name }) });
     }
     return { name: source.name, status: 'ok', rows: table.rows, ms: elapsed(started), table };
   } catch (e) {
     const err = asEngineError(e);
-    return { name: source.name, status: 'error', rows: null, ms: elapsed(started), error: err.message, code: err.code };
+    return { name: source.name, status: 'error', rows: null, ms: elapsed(started), error: err.message, code: err.code, ...noteOf(err) };
   }
 }
 
@@ -211,7 +218,7 @@ export async function runCell(engine: Engine, cell: ResultCell, options: RunCell
     } else if (cell.kind === 'kpis') {
       body = String(kpisCellQuery(cell, options.input, options.referenceDate, options.locale ?? 'en'));
     } else {
-      if (!options.input) throw new EngineError({ code: 'SQL_BIND', message: `The chart reads cell "${cell.from}", which has no result.` });
+      if (!options.input) throw new EngineError({ code: 'SQL_BIND', ...said('chartNoInput', { cell: cell.from }) });
       const inputColumns = await describe(engine, options.input);
       const problem = checkChart(cell.chart, inputColumns);
       if (problem) throw new EngineError({ code: 'SQL_BIND', message: problem });
@@ -223,7 +230,7 @@ export async function runCell(engine: Engine, cell: ResultCell, options: RunCell
     return { ...base(cell, deps), status: 'ok', rows, ms: elapsed(started), table: view, columns };
   } catch (e) {
     const err = asEngineError(e);
-    const run: CellRun = { ...base(cell, deps), status: 'error', rows: null, ms: elapsed(started), error: err.message, code: err.code };
+    const run: CellRun = { ...base(cell, deps), status: 'error', rows: null, ms: elapsed(started), error: err.message, code: err.code, ...noteOf(err) };
     if (cell.kind === 'sql' && err.line !== undefined && err.line > 1 && err.sql?.startsWith(String(create))) {
       run.line = err.line - 1;
       run.column = err.column;
@@ -286,6 +293,10 @@ function base(cell: ResultCell, deps: CellDeps): Pick<CellRun, 'id' | 'name' | '
   const out: Pick<CellRun, 'id' | 'name' | 'kind' | 'deps'> = { id: cell.id, kind: cell.kind, deps };
   if (cell.name) out.name = cell.name;
   return out;
+}
+
+function noteOf(e: EngineError): Pick<CellRun, 'errorKey' | 'errorValues'> {
+  return e.key ? { errorKey: e.key, ...(e.values ? { errorValues: e.values } : {}) } : {};
 }
 
 function asEngineError(e: unknown): EngineError {

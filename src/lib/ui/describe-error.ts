@@ -1,4 +1,5 @@
 import { EngineError } from '../engine/errors';
+import { noteText } from './language.svelte';
 
 /** What the UI shows of a failure: a one-line message, raw text for details, and where. */
 export interface ErrorView {
@@ -11,14 +12,16 @@ export interface ErrorView {
 }
 
 /**
- * Turns anything thrown by an engine call into what the UI shows. `detail` is left out when it
- * repeats the message.
+ * Turns anything thrown by an engine call into what the UI shows, the engine's own messages in the
+ * current UI language (DuckDB's texts as DuckDB wrote them). `detail` is left out when it repeats
+ * the message.
  * @param e the thrown value
  */
 export function describeError(e: unknown): ErrorView {
   if (e instanceof EngineError) {
-    const message = e.message.replace(/\s+$/, '');
-    const detail = e.detail && e.detail.trim() !== message.trim() ? e.detail : undefined;
+    const english = e.message.replace(/\s+$/, '');
+    const message = noteText({ key: e.key, values: e.values, text: english });
+    const detail = e.detail && e.detail.trim() !== english.trim() ? e.detail : undefined;
     return { code: e.code, message, detail, file: e.file, line: e.line, column: e.column };
   }
   if (e instanceof Error) return { code: 'INTERNAL', message: e.message, detail: e.stack };
