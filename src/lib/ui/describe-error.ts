@@ -12,17 +12,26 @@ export interface ErrorView {
 }
 
 /**
- * Turns anything thrown by an engine call into what the UI shows, the engine's own messages in the
- * current UI language (DuckDB's texts as DuckDB wrote them). `detail` is left out when it repeats
- * the message.
+ * Turns anything thrown by an engine call into what the UI shows. `message` is the engine's own
+ * message in the UI language at each read, so a stored view follows a language switch (DuckDB's
+ * texts stay as DuckDB wrote them). `detail` is left out when it repeats the message.
  * @param e the thrown value
  */
 export function describeError(e: unknown): ErrorView {
   if (e instanceof EngineError) {
     const english = e.message.replace(/\s+$/, '');
-    const message = noteText({ key: e.key, values: e.values, text: english });
+    const note = { key: e.key, values: e.values, text: english };
     const detail = e.detail && e.detail.trim() !== english.trim() ? e.detail : undefined;
-    return { code: e.code, message, detail, file: e.file, line: e.line, column: e.column };
+    return {
+      code: e.code,
+      get message() {
+        return noteText(note);
+      },
+      detail,
+      file: e.file,
+      line: e.line,
+      column: e.column
+    };
   }
   if (e instanceof Error) return { code: 'INTERNAL', message: e.message, detail: e.stack };
   return { code: 'INTERNAL', message: String(e) };
