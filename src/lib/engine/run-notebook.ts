@@ -221,7 +221,7 @@ export async function runCell(engine: Engine, cell: ResultCell, options: RunCell
       if (!options.input) throw new EngineError({ code: 'SQL_BIND', ...said('chartNoInput', { cell: cell.from }) });
       const inputColumns = await describe(engine, options.input);
       const problem = checkChart(cell.chart, inputColumns);
-      if (problem) throw new EngineError({ code: 'SQL_BIND', message: problem });
+      if (problem) throw new EngineError({ code: 'SQL_BIND', message: problem.text, key: problem.key, values: problem.values });
       body = chartQuery(cell.chart, options.input, inputColumns);
     }
     await engine.db.exec(`${create}\n${body}\n`);
