@@ -7,6 +7,7 @@ import { detectFormat } from '../../src/lib/engine/loaders/detect';
 import de from '../../src/lib/i18n/de.json';
 import en from '../../src/lib/i18n/en.json';
 import { note } from '../../src/lib/i18n/note';
+import { deeper, RuleError } from '../../src/lib/sql/segment-rules';
 import { describeError } from '../../src/lib/ui/describe-error';
 import { language, noteText, runError } from '../../src/lib/ui/language.svelte';
 import { CSV_FIXTURE_DIR } from '../fixtures/make-csv-fixtures';
@@ -77,6 +78,13 @@ describe('engine notes in the UI language', () => {
     expect(noteText(info.warnings[0])).toBe('Als Windows-1252 gelesen (kein gültiges UTF-8).');
     language.set('en');
     expect(noteText(info.warnings[0])).toBe('Read as Windows-1252 (not valid UTF-8).');
+  });
+
+  it('a rule error says its place and problem in the UI language, nested notes included', () => {
+    const e = new RuleError(note('ruleChooseColumn'), deeper(deeper(note('pathSegment', { name: 'VIP' }), 2), note('pathWhere')), 'column');
+    expect(e.message).toBe('segment "VIP" › 2 › where: choose a column');
+    language.set('de');
+    expect(noteText(e.note)).toBe('Segment „VIP“ › 2 › Filter: Wählen Sie eine Spalte');
   });
 
   it('numbers in values follow the UI language', () => {

@@ -12,7 +12,7 @@ import { lookalikeCellQuery } from './lookalike';
 import { clvCellQuery, cohortCellQuery, rfmCellQuery, tiersCellQuery } from './value-cells';
 import type { LoadOptions, TableInfo } from './api';
 import type { Engine } from './engine';
-import { said, type NoteKey, type NoteValues } from '../i18n/note';
+import { NoteError, said, type NoteKey, type NoteValues } from '../i18n/note';
 import { EngineError, type EngineErrorCode } from './errors';
 import type { ByteSource } from './source';
 
@@ -301,7 +301,10 @@ function noteOf(e: EngineError): Pick<CellRun, 'errorKey' | 'errorValues'> {
 
 function asEngineError(e: unknown): EngineError {
   if (e instanceof EngineError) return e;
-  if (e instanceof RuleError) return new EngineError({ code: 'SQL_BIND', message: e.message }, { cause: e });
+  if (e instanceof NoteError) {
+    const { text, key, values } = e.note;
+    return new EngineError({ code: e instanceof RuleError ? 'SQL_BIND' : 'INTERNAL', message: text, key, values }, { cause: e });
+  }
   return new EngineError({ code: 'INTERNAL', message: e instanceof Error ? e.message : String(e) }, { cause: e });
 }
 

@@ -10,8 +10,8 @@ import en from './en.json';
 /** The messages a note can name: the keys of `notes` in `en.json`. */
 export type NoteKey = keyof typeof en.notes;
 
-/** Values of a note's placeholders: numbers stay numbers so each language formats them. */
-export type NoteValues = Record<string, string | number>;
+/** Values of a note's placeholders: numbers stay numbers so each language formats them; a note as a value is formatted in the same language. */
+export type NoteValues = { [name: string]: string | number | Note };
 
 export interface Note {
   key: NoteKey;
@@ -26,8 +26,17 @@ export interface Note {
  * @param locale the locale of numbers and plurals
  * @param values the values of its placeholders
  */
-export function formatIcu(message: string, locale: string, values: NoteValues = {}): string {
+export function formatIcu(message: string, locale: string, values: Record<string, string | number> = {}): string {
   return String(new IntlMessageFormat(message, locale, undefined, { ignoreTag: true }).format(values));
+}
+
+/**
+ * A note's values with the notes among them replaced by their text in one language.
+ * @param values the values
+ * @param text how a nested note reads
+ */
+export function flatValues(values: NoteValues | undefined, text: (n: Note) => string): Record<string, string | number> {
+  return Object.fromEntries(Object.entries(values ?? {}).map(([k, v]) => [k, typeof v === 'object' ? text(v) : v]));
 }
 
 /**
@@ -36,7 +45,7 @@ export function formatIcu(message: string, locale: string, values: NoteValues = 
  * @param values the values of its placeholders
  */
 export function note(key: NoteKey, values?: NoteValues): Note {
-  return { key, ...(values ? { values } : {}), text: formatIcu(en.notes[key], 'en', values) };
+  return { key, ...(values ? { values } : {}), text: formatIcu(en.notes[key], 'en', flatValues(values, (n) => n.text)) };
 }
 
 /** What an `EngineError` takes from a note. */
@@ -55,4 +64,12 @@ export interface NotedMessage {
 export function said(key: NoteKey, values?: NoteValues): NotedMessage {
   const { text, ...rest } = note(key, values);
   return { message: text, ...rest };
+}
+
+/** An error whose message is a note, so the UI can say it in its language. */
+export class NoteError extends Error {
+  constructor(readonly note: Note) {
+    super(note.text);
+    this.name = 'NoteError';
+  }
 }

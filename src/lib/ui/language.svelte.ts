@@ -6,7 +6,7 @@
 import { addMessages, format, init, json, locale, unwrapFunctionStore } from 'svelte-i18n';
 import de from '../i18n/de.json';
 import en from '../i18n/en.json';
-import type { NoteKey, NoteValues } from '../i18n/note';
+import { flatValues, type NoteKey, type NoteValues } from '../i18n/note';
 
 export type Language = 'de' | 'en';
 
@@ -102,7 +102,7 @@ export function msgList(id: string): string[] {
 export function noteText(note: { key?: NoteKey; values?: NoteValues; text: string }): string {
   const id = `notes.${note.key}`;
   if (!note.key || messageJson(id, language.current) === undefined) return note.text;
-  return msg(id, note.values);
+  return msg(id, flatValues(note.values, noteText));
 }
 
 /**
