@@ -12,7 +12,7 @@ import { lookalikeCellQuery } from './lookalike';
 import { clvCellQuery, cohortCellQuery, rfmCellQuery, tiersCellQuery } from './value-cells';
 import type { LoadOptions, TableInfo } from './api';
 import type { Engine } from './engine';
-import { NoteError, said, type NoteKey, type NoteValues } from '../i18n/note';
+import { note, NoteError, said, type NoteKey, type NoteValues } from '../i18n/note';
 import { EngineError, type EngineErrorCode } from './errors';
 import type { ByteSource } from './source';
 
@@ -121,13 +121,13 @@ export async function runNotebook(engine: Engine, notebook: Notebook, options: R
       if (cell.kind === 'sql') reads.set(cell.id, await tablesRead(engine, cell.sql));
       const cellDeps = cellDependencies(notebook, (c) => reads.get(c.id) ?? []).get(cell.id) ?? { sources: [], cells: [] };
       const reason = options.signal?.aborted
-        ? 'the run was cancelled'
+        ? note('skipRunCancelled')
         : skipReason(cellDeps, sourceStatus, cellStatus, (id) => labels.get(id) ?? id);
       const fromId = cell.kind === 'chart' ? cell.from : cell.kind === 'lookalike' && cell.seeds?.kind === 'segment' ? cell.seeds.from : campaignSegmentCell(cell);
       const from = fromId === undefined ? undefined : byId.get(fromId);
       const input = from && from.kind !== 'markdown' ? cellView(from) : undefined;
       run = reason
-        ? { ...base(cell, cellDeps), status: 'skipped', rows: null, ms: 0, error: reason }
+        ? { ...base(cell, cellDeps), status: 'skipped', rows: null, ms: 0, error: reason.text, ...noteOf(reason) }
         : await runCell(engine, cell, { deps: cellDeps, input, consume, referenceDate: notebook.settings?.referenceDate, locale: notebook.settings?.locale, guards: notebook.settings?.guards });
       cellStatus.set(cell.id, run.status);
     }
@@ -295,8 +295,12 @@ function base(cell: ResultCell, deps: CellDeps): Pick<CellRun, 'id' | 'name' | '
   return out;
 }
 
-function noteOf(e: EngineError): Pick<CellRun, 'errorKey' | 'errorValues'> {
-  return e.key ? { errorKey: e.key, ...(e.values ? { errorValues: e.values } : {}) } : {};
+/**
+ * The key and values of a run's `error`, when the engine made it.
+ * @param said an engine error or a note
+ */
+function noteOf(said: { key?: NoteKey; values?: NoteValues }): Pick<CellRun, 'errorKey' | 'errorValues'> {
+  return said.key ? { errorKey: said.key, ...(said.values ? { errorValues: said.values } : {}) } : {};
 }
 
 function asEngineError(e: unknown): EngineError {

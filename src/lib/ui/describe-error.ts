@@ -1,10 +1,16 @@
 import { EngineError } from '../engine/errors';
+import type { NoteKey, NoteValues } from '../i18n/note';
 import { noteText } from './language.svelte';
 
 /** What the UI shows of a failure: a one-line message, raw text for details, and where. */
 export interface ErrorView {
   code: string;
   message: string;
+  /** The message as the engine wrote it (English, or DuckDB's own text). */
+  text: string;
+  /** The engine's message key and values, when it made the message. */
+  key?: NoteKey;
+  values?: NoteValues;
   detail?: string;
   file?: string;
   line?: number;
@@ -27,12 +33,15 @@ export function describeError(e: unknown): ErrorView {
       get message() {
         return noteText(note);
       },
+      text: english,
+      key: e.key,
+      values: e.values,
       detail,
       file: e.file,
       line: e.line,
       column: e.column
     };
   }
-  if (e instanceof Error) return { code: 'INTERNAL', message: e.message, detail: e.stack };
-  return { code: 'INTERNAL', message: String(e) };
+  if (e instanceof Error) return { code: 'INTERNAL', message: e.message, text: e.message, detail: e.stack };
+  return { code: 'INTERNAL', message: String(e), text: String(e) };
 }

@@ -96,7 +96,7 @@ export async function buildReport(source: ReportSource, root: Element, exportedA
 /** Why a cell shows no output, or null when it ran. */
 function runNote(cs: CellState): string | null {
   if (cs.run?.status === 'error') return t.report.failed(runError(cs.run));
-  if (cs.run?.status === 'skipped') return t.report.skipped(cs.run.error ?? '');
+  if (cs.run?.status === 'skipped') return t.report.skipped(runError(cs.run));
   if (cs.status === 'cancelled') return t.report.cancelled;
   if (cs.run?.status !== 'ok' || cs.status !== 'ok') return t.report.notRun;
   return null;
