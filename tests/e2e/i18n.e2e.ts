@@ -1,5 +1,6 @@
+import path from 'node:path';
 import type { Page } from '@playwright/test';
-import { addSqlCell, expect, gridRows, openApp, shot, test } from './fixtures';
+import { addSqlCell, expect, FIXTURES, gridRows, loadFiles, openApp, shot, test } from './fixtures';
 
 /** The texts that tell which language the page is in. */
 const TEXTS = {
@@ -63,5 +64,22 @@ test.describe('the app in German and English', () => {
     await expect(page.getByTestId('locale')).toHaveValue('de');
     await expect(page.locator('label:has([data-testid=locale])')).toContainText('Result language');
     await shot(page, 'i18n-notebook-en');
+  });
+
+  test('shows load warnings and errors from the engine in German, and in English after a switch', async ({ page }) => {
+    await openApp(page);
+    await expectLanguage(page, 'de');
+    await loadFiles(page, [path.join(FIXTURES, 'csv/kunden_de_1252.csv'), path.join(FIXTURES, 'csv/empty.csv')]);
+    const table = page.locator('li[data-table=kunden_de_1252]');
+    await expect(table).toHaveAttribute('data-rows', '20');
+    await expect(table.locator('.warnings')).toHaveText('Als Windows-1252 gelesen (kein gültiges UTF-8).');
+    const error = page.locator('[data-testid=notice][data-kind=error][data-file="empty.csv"]');
+    await expect(error).toContainText('empty.csv konnte nicht geladen werden: Die Datei ist leer (0 Bytes).');
+    await shot(page, 'i18n-engine-de');
+
+    await page.getByTestId('ui-language').selectOption('en');
+    await expectLanguage(page, 'en');
+    await expect(table.locator('.warnings')).toHaveText('Read as Windows-1252 (not valid UTF-8).');
+    await expect(error).toContainText('The file is empty (0 bytes).');
   });
 });

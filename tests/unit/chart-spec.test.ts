@@ -149,18 +149,18 @@ describe('checkChart', () => {
   ];
 
   it('names a missing field', () => {
-    expect(checkChart({ mark: 'bar', x: 'ort', y: 'umsatz' }, input)).toBe('Field "ort" (x) is not a column of the input');
+    expect(checkChart({ mark: 'bar', x: 'ort', y: 'umsatz' }, input)?.text).toBe('Field "ort" (x) is not a column of the input');
   });
 
   it('refuses a histogram of text and a sum of text', () => {
-    expect(checkChart({ mark: 'histogram', x: 'plz' }, input)).toBe('A histogram needs a numeric x field; "plz" is VARCHAR');
-    expect(checkChart({ mark: 'bar', x: 'umsatz', y: 'plz', aggregate: 'sum' }, input)).toBe('The sum of "plz" needs a numeric field; "plz" is VARCHAR');
+    expect(checkChart({ mark: 'histogram', x: 'plz' }, input)?.text).toBe('A histogram needs a numeric x field; "plz" is VARCHAR');
+    expect(checkChart({ mark: 'bar', x: 'umsatz', y: 'plz', aggregate: 'sum' }, input)?.text).toBe('The sum of "plz" needs a numeric field; "plz" is VARCHAR');
     expect(checkChart({ mark: 'bar', x: 'umsatz', y: 'plz', aggregate: 'distinct' }, input)).toBeUndefined();
   });
 
   it('refuses a sum without a measure and impossible bins', () => {
-    expect(checkChart({ mark: 'bar', x: 'plz', aggregate: 'sum' }, input)).toBe('The sum needs a measure field (y); pick one or count rows');
-    expect(checkChart({ mark: 'histogram', x: 'umsatz', bins: 0 }, input)).toBe('A histogram has 1 to 1000 bins; 0 is not possible');
-    expect(checkChart({ mark: 'pie' as never, x: 'plz' }, input)).toMatch(/^"pie" is not a chart type/);
+    expect(checkChart({ mark: 'bar', x: 'plz', aggregate: 'sum' }, input)?.text).toBe('The sum needs a measure field (y); pick one or count rows');
+    expect(checkChart({ mark: 'histogram', x: 'umsatz', bins: 0 }, input)?.text).toBe('A histogram has 1 to 1000 bins; 0 is not possible');
+    expect(checkChart({ mark: 'pie' as never, x: 'plz' }, input)?.text).toMatch(/^"pie" is not a chart type/);
   });
 });

@@ -37,7 +37,7 @@ describe('csvLoader', () => {
       Registriert: 'TIMESTAMP',
       Newsletter: 'BOOLEAN'
     });
-    expect(info.warnings).toEqual(['Read as Windows-1252 (not valid UTF-8).']);
+    expect(info.warnings.map((w) => w.text)).toEqual(['Read as Windows-1252 (not valid UTF-8).']);
     const conversion = Object.fromEntries(info.columns.map((c) => [c.name, c.conversion]));
     expect(conversion).toMatchObject({
       'Umsatz €': 'German number (1.234,56)',
@@ -76,14 +76,14 @@ describe('csvLoader', () => {
     expect(est.memoryBytes).toBeGreaterThan(20 * 10 * 8);
     expect(est.memoryBytes).toBeLessThan(20_000);
     expect(est.fits).toBe(true);
-    expect(est.warnings).toContain('Read as Windows-1252 (not valid UTF-8).');
+    expect(est.warnings.map((w) => w.text)).toContain('Read as Windows-1252 (not valid UTF-8).');
   });
 
   it('strips a UTF-8 byte-order mark and reports no encoding warning', async () => {
     const bytes = new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode('Größe;Anzahl\n1,5;2\n2,25;3\n')]);
     const info = await engine.load(file('bom.csv', bytes));
     expect(info.columns.map((c) => c.name)).toEqual(['Größe', 'Anzahl']);
-    expect(info.warnings).toEqual([]);
+    expect(info.warnings.map((w) => w.text)).toEqual([]);
     expect(await rows(info.name)).toEqual([
       { Größe: 1.5, Anzahl: 2 },
       { Größe: 2.25, Anzahl: 3 }
@@ -131,7 +131,7 @@ describe('csvLoader', () => {
     const csv = 'id,amount\n1,1.234\n2,2.500\n';
     const auto = await engine.load(file('amb.csv', csv));
     expect(types(auto)).toEqual({ id: 'BIGINT', amount: 'VARCHAR' });
-    expect(auto.warnings[0]).toMatch(/"amount".*could be German or English; kept as text/);
+    expect(auto.warnings.map((w) => w.text)[0]).toMatch(/"amount".*could be German or English; kept as text/);
     const de = await engine.load(file('amb.csv', csv), { csv: { numberLocale: 'de' } });
     expect((await rows(de.name)).map((r) => r.amount)).toEqual([1234, 2500]);
     const en = await engine.load(file('amb.csv', csv), { csv: { numberLocale: 'en' } });
@@ -144,7 +144,7 @@ describe('csvLoader', () => {
       { Stück: 1234, Preis: 12.5 },
       { Stück: 7, Preis: 3.99 }
     ]);
-    expect(info.warnings).toEqual([]);
+    expect(info.warnings.map((w) => w.text)).toEqual([]);
   });
 
   it('applies delimiter, encoding and header overrides', async () => {
@@ -182,7 +182,7 @@ describe('csvLoader', () => {
       { Betrag: '1,5', Menge: 2, Tag: '05.03.2025' },
       { Betrag: '2,5', Menge: null, Tag: '06.03.2025' }
     ]);
-    expect(info.warnings).toContain('Column "Menge": 1 value did not fit the chosen type and became NULL.');
+    expect(info.warnings.map((w) => w.text)).toContain('Column "Menge": 1 value did not fit the chosen type and became NULL.');
   });
 
   it('uses a user date format', async () => {
@@ -201,7 +201,7 @@ describe('csvLoader', () => {
       { a: 10, b: 11, c: 12 },
       { a: 13, b: null, c: null }
     ]);
-    expect(info.warnings).toEqual([
+    expect(info.warnings.map((w) => w.text)).toEqual([
       '2 rows had fewer than 3 fields; the missing values are NULL.',
       '1 row had more than 3 fields; the extra fields were dropped.'
     ]);
@@ -279,10 +279,10 @@ describe('csvLoader', () => {
   it('loads the first rows of a small file as a sample only when it has more', async () => {
     const sample = await engine.load(fixture('kunden_de_1252.csv'), { sampleRows: 5 });
     expect(sample.rows).toBe(5);
-    expect(sample.warnings.at(-1)).toBe('Loaded a sample: the first 5 rows of 20.');
+    expect(sample.warnings.map((w) => w.text).at(-1)).toBe('Loaded a sample: the first 5 rows of 20.');
     const whole = await engine.load(fixture('kunden_de_1252.csv'), { sampleRows: 100 });
     expect(whole.rows).toBe(20);
-    expect(whole.warnings).toEqual(['Read as Windows-1252 (not valid UTF-8).']);
+    expect(whole.warnings.map((w) => w.text)).toEqual(['Read as Windows-1252 (not valid UTF-8).']);
   });
 
   it('infers types of wide files (more columns than one statistics query holds)', async () => {
@@ -326,7 +326,7 @@ describe('csvLoader', () => {
       const info = await engine.load(file('gross.csv', text), {}, (p) => progress.push(p));
       expect(info.rows).toBe(3000);
       expect(types(info)).toEqual({ Kennung: 'VARCHAR', Notiz: 'VARCHAR', Betrag: 'DOUBLE', Anzahl: 'DOUBLE', Datum: 'DATE' });
-      expect(info.warnings).toEqual([
+      expect(info.warnings.map((w) => w.text)).toEqual([
         'Column "Kennung" changed to text: row 2,800 has "01067", which is not a integer.',
         'Column "Anzahl" changed from whole numbers to DOUBLE at row 2,900 ("12,5").'
       ]);
@@ -346,8 +346,8 @@ describe('csvLoader', () => {
       const bytes = new Uint8Array([...encode1252(`id;name\n${head}\n400;Bär\n401;€uro\n`)]);
       const info = await engine.load(file('mixed.csv', bytes));
       expect(info.rows).toBe(402);
-      expect(info.warnings).toHaveLength(1);
-      expect(info.warnings[0]).toMatch(/^Read as Windows-1252 from byte [\d,]+ on/);
+      expect(info.warnings.map((w) => w.text)).toHaveLength(1);
+      expect(info.warnings.map((w) => w.text)[0]).toMatch(/^Read as Windows-1252 from byte [\d,]+ on/);
       expect((await rows(info.name, 'id')).slice(-2)).toEqual([
         { id: 400, name: 'Bär' },
         { id: 401, name: '€uro' }
@@ -358,7 +358,7 @@ describe('csvLoader', () => {
       const est = await engine.inspect(file('gross.csv', bigCsv()));
       expect(Math.abs(est.rows - 3000) / 3000).toBeLessThan(0.15);
       expect(est.columns.map((c) => c.type)).toEqual(['BIGINT', 'VARCHAR', 'DOUBLE', 'BIGINT', 'DATE']);
-      expect(est.warnings).toContain('Row count and types estimated from the first 2 KB.');
+      expect(est.warnings.map((w) => w.text)).toContain('Row count and types estimated from the first 2 KB.');
       expect(est.memoryBytes).toBeGreaterThan(3000 * 40);
       expect(est.memoryBytes).toBeLessThan(3000 * 120);
     });
@@ -366,7 +366,7 @@ describe('csvLoader', () => {
     it('loads a sample of about the requested size and says so', async () => {
       const info = await engine.load(file('gross.csv', bigCsv()), { sampleRows: 100 });
       expect(info.rows).toBe(100);
-      expect(info.warnings.at(-1)).toMatch(/^Loaded a sample: the first 100 rows of about [\d,]+\.$/);
+      expect(info.warnings.map((w) => w.text).at(-1)).toMatch(/^Loaded a sample: the first 100 rows of about [\d,]+\.$/);
       expect((await rows(info.name)).at(-1)).toMatchObject({ Kennung: 10100 });
     });
 

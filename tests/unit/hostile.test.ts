@@ -37,7 +37,7 @@ async function check(engine: Engine, f: HostileFile, bytes: Uint8Array): Promise
     expect(info.columns).toHaveLength(f.expect.columns);
     if (f.expect.names) expect(info.columns.map((c) => c.name)).toEqual(f.expect.names);
     for (const [name, type] of Object.entries(f.expect.types ?? {})) expect(info.columns.find((c) => c.name === name)?.type, name).toBe(type);
-    if (f.expect.warning) expect(info.warnings.join('\n')).toMatch(f.expect.warning);
+    if (f.expect.warning) expect(info.warnings.map((w) => w.text).join('\n')).toMatch(f.expect.warning);
   }
   const [keep] = await engine.db.rows<{ n: number; s: number }>('SELECT count(*) AS n, sum(id) AS s FROM keeper');
   expect(keep).toEqual({ n: 3, s: 6 });
@@ -97,7 +97,7 @@ describe('hostile values survive loading', () => {
       { name: 'Weiß', city: 'Straße €' },
       { name: 'Öztürk', city: 'Düsseldorf' }
     ]);
-    expect(info.warnings).toEqual(['Mixed encodings: 2 lines are not valid UTF-8 and were read as Windows-1252; the rest is UTF-8.']);
+    expect(info.warnings.map((w) => w.text)).toEqual(['Mixed encodings: 2 lines are not valid UTF-8 and were read as Windows-1252; the rest is UTF-8.']);
   });
 
   it('keeps dates of year 1 and 9999', async () => {

@@ -73,7 +73,7 @@ describe('arrowLoader', () => {
     const info = await engine.load(file('b.arrows', manyBatches()), { columns: ['v'], sampleRows: 300 });
     expect(info.rows).toBe(300);
     expect(info.columns.map((c) => c.name)).toEqual(['v']);
-    expect(info.warnings.join(' ')).toMatch(/first 300 rows/);
+    expect(info.warnings.map((w) => w.text).join(' ')).toMatch(/first 300 rows/);
   });
 
   it('renames duplicate names and drops the time zone of timestamps', async () => {

@@ -88,10 +88,10 @@ describe('jsonLoader', () => {
   it('loads a single object and a list wrapped in an object, with a note', async () => {
     const wrapped = await engine.load(file('api.json', JSON.stringify({ total: 2, data: [{ a: 1 }, { a: 2, b: 'x' }] }, null, 2)));
     expect(wrapped.rows).toBe(2);
-    expect(wrapped.warnings).toEqual(['The file is one JSON object; loaded the 2 records of its "data" list.']);
+    expect(wrapped.warnings.map((w) => w.text)).toEqual(['The file is one JSON object; loaded the 2 records of its "data" list.']);
     const single = await engine.load(file('one.json', '{\n "a": 1, "b": {"c": [1, 2]}\n}'));
     expect(single.rows).toBe(1);
-    expect(single.warnings[0]).toMatch(/single row/);
+    expect(single.warnings.map((w) => w.text)[0]).toMatch(/single row/);
     const rows = await engine.db.rows(`SELECT * FROM ${single.name}`);
     expect(rows).toEqual([{ a: 1, b: '{"c":[1,2]}' }]);
   });
@@ -147,7 +147,7 @@ describe('ndjsonLoader', () => {
     expect(agg).toEqual({ s: 12497500, late: 999 });
     const sample = await engine.load(file('viele.ndjson', text), { sampleRows: 10 });
     expect(sample.rows).toBe(10);
-    expect(sample.warnings.join(' ')).toMatch(/first 10 records/);
+    expect(sample.warnings.map((w) => w.text).join(' ')).toMatch(/first 10 records/);
   });
 
   it('widens types and adds keys when later chunks differ', async () => {

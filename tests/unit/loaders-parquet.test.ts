@@ -129,7 +129,7 @@ describe('parquetLoader', () => {
   it('samples from row groups spread over the file', async () => {
     const info = await engine.load(fixture('groups.parquet'), { sampleRows: 3000 });
     expect(info.rows).toBe(3000);
-    expect(info.warnings.join(' ')).toMatch(/sample of 3,000 of 10,000 rows/);
+    expect(info.warnings.map((w) => w.text).join(' ')).toMatch(/sample of 3,000 of 10,000 rows/);
     const [agg] = await engine.db.rows<{ hi: number }>(`SELECT max(n) AS hi FROM ${info.name}`);
     expect(agg.hi).toBeGreaterThan(5000);
   });

@@ -56,7 +56,7 @@ describe('xlsxLoader', () => {
   it('loads the first sheet with umlauts, dates, booleans and duplicate headers', async () => {
     const info = await engine.load(fixture('two_sheets.xlsx'));
     expect(info).toMatchObject({ name: 'two_sheets', rows: 3 });
-    expect(info.warnings).toContain('Loaded sheet "Kunden" of 2 ("Kunden", "Umsatz").');
+    expect(info.warnings.map((w) => w.text)).toContain('Loaded sheet "Kunden" of 2 ("Kunden", "Umsatz").');
     const rows = await engine.db.rows(`SELECT "Kunden-Nr" AS nr, "Name" AS name, "Ort" AS ort, "Seit"::VARCHAR AS seit, "Aktiv" AS aktiv, "Name_2" AS n2 FROM two_sheets ORDER BY 1`);
     expect(rows).toEqual([
       { nr: 1001, name: 'Müller GmbH', ort: 'München', seit: '2021-03-01', aktiv: true, n2: 'Dup A' },
@@ -97,7 +97,7 @@ describe('xlsxLoader', () => {
       { name: 'when', type: 'TIMESTAMP', conversion: undefined },
       { name: 'mixed', type: 'VARCHAR', conversion: 'mixed values → text' }
     ]);
-    expect(info.warnings).toContain('Loaded the first 5 of 20 rows (sample).');
+    expect(info.warnings.map((w) => w.text)).toContain('Loaded the first 5 of 20 rows (sample).');
     const rows = await engine.db.rows(`SELECT "when"::VARCHAR AS w, mixed FROM ${info.name} ORDER BY w LIMIT 2`);
     expect(rows).toEqual([
       { w: '2025-01-01 08:00:00', mixed: 't0' },

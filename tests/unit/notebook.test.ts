@@ -509,9 +509,9 @@ describe('skipReason', () => {
       ['c', 'ok']
     ]);
     expect(skipReason({ sources: ['kunden'], cells: ['c'] }, ok, cells)).toBeUndefined();
-    expect(skipReason({ sources: [], cells: ['c', 'a'] }, ok, cells, (id) => `${id}!`)).toBe('depends on cell "a!", which failed');
-    expect(skipReason({ sources: [], cells: ['b'] }, ok, cells)).toBe('depends on cell "b", which was skipped');
-    expect(skipReason({ sources: ['kunden'], cells: [] }, new Map([['kunden', 'error']]), cells)).toBe(
+    expect(skipReason({ sources: [], cells: ['c', 'a'] }, ok, cells, (id) => `${id}!`)?.text).toBe('depends on cell "a!", which failed');
+    expect(skipReason({ sources: [], cells: ['b'] }, ok, cells)?.text).toBe('depends on cell "b", which was skipped');
+    expect(skipReason({ sources: ['kunden'], cells: [] }, new Map([['kunden', 'error']]), cells)?.text).toBe(
       'depends on source "kunden", which could not be loaded'
     );
   });

@@ -81,7 +81,7 @@ describe('B2B and survey samples', () => {
     for (const name of ['firmen', 'aktivitaeten', 'umfrage', 'kunden']) {
       const info = await engine.load(file(`${name}.csv`, read(`${name}.csv`)));
       expect(info.name).toBe(name);
-      expect(info.warnings).toContain('Read as Windows-1252 (not valid UTF-8).');
+      expect(info.warnings.map((w) => w.text)).toContain('Read as Windows-1252 (not valid UTF-8).');
       types[name] = Object.fromEntries(info.columns.map((c) => [c.name, c.type]));
     }
   });

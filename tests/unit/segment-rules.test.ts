@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/lib/engine/db';
 import type { BehaviourCondition, ColumnCondition, Rule, RuleGroup, SegmentCell } from '../../src/lib/notebook/model';
+import { note } from '../../src/lib/i18n/note';
 import { compileRule, ENTITY_ALIAS, RuleError, segmentQuery, type RuleContext } from '../../src/lib/sql/segment-rules';
 import { ident, sql } from '../../src/lib/sql/quote';
 import { openTestDb } from './helpers/db';
@@ -207,7 +208,7 @@ describe('compileRule(rule, ctx): errors name the rule and the field', () => {
     [behaviour({ measure: 'count', window: { kind: 'last_days', days: 30 }, op: 'gt', value: 1 }), 'dateColumn']
   ])('%o → field %s', (rule, field) => {
     try {
-      compileRule(and(cond('Land', 'eq', 'DE'), rule), ctx, 'segment "VIP"');
+      compileRule(and(cond('Land', 'eq', 'DE'), rule), ctx, note('pathSegment', { name: 'VIP' }));
       expect.unreachable();
     } catch (e) {
       expect(e).toBeInstanceOf(RuleError);

@@ -5,6 +5,7 @@
  * so a date is the same day in every browser.
  */
 import type { TopLevelSpec } from 'vega-lite';
+import { note, type Note } from '../i18n/note';
 import { CHART_AGGREGATES, CHART_MARKS, type ChartConfig, type ChartMark } from '../notebook/model';
 import { aggregateOf, chartOutput, MAX_BINS, measureField, type ChartColumn } from './chart-query';
 
@@ -120,45 +121,45 @@ export function chartDefaults(columns: ChartColumn[], mark?: ChartMark): ChartCo
  * @param config the chart
  * @param columns the input result's columns
  */
-export function checkChart(config: ChartConfig, columns: ChartColumn[]): string | undefined {
-  if (!CHART_MARKS.includes(config.mark)) return `"${String(config.mark)}" is not a chart type (${CHART_MARKS.join(', ')})`;
+export function checkChart(config: ChartConfig, columns: ChartColumn[]): Note | undefined {
+  if (!CHART_MARKS.includes(config.mark)) return note('chartNoMark', { mark: String(config.mark), marks: CHART_MARKS.join(', ') });
   if (config.aggregate !== undefined && !CHART_AGGREGATES.includes(config.aggregate))
-    return `"${String(config.aggregate)}" is not an aggregate (${CHART_AGGREGATES.join(', ')})`;
+    return note('chartNoAggregate', { aggregate: String(config.aggregate), aggregates: CHART_AGGREGATES.join(', ') });
   const byName = new Map(columns.map((c) => [c.name, c]));
   for (const key of ['x', 'y', 'color'] as const) {
     const field = config[key];
-    if (field !== undefined && !byName.has(field)) return `Field "${field}" (${key}) is not a column of the input`;
+    if (field !== undefined && !byName.has(field)) return note('chartNoField', { field, key });
   }
   const kind = (field: string) => fieldKind(byName.get(field)!.type);
   const typeOf = (field: string) => byName.get(field)!.type;
   const agg = aggregateOf(config);
   const measure = measureField(config);
   if (config.mark !== 'scatter' && config.mark !== 'histogram' && config.mark !== 'boxplot') {
-    if (!measure && agg !== 'count') return `The ${agg} needs a measure field (${config.mark === 'heatmap' ? 'color' : 'y'}); pick one or count rows`;
+    if (!measure && agg !== 'count') return note('chartNeedsMeasure', { aggregate: agg, field: config.mark === 'heatmap' ? 'color' : 'y' });
     if (measure && agg !== 'count' && agg !== 'distinct' && kind(measure) !== 'number')
-      return `The ${agg} of "${measure}" needs a numeric field; "${measure}" is ${typeOf(measure)}`;
+      return note('chartMeasureNotNumber', { aggregate: agg, field: measure, type: typeOf(measure) });
   }
   switch (config.mark) {
     case 'bar':
     case 'line':
     case 'area':
-      if (!config.x) return `A ${config.mark} chart needs an x field`;
+      if (!config.x) return note('chartNeedsX', { mark: config.mark });
       return undefined;
     case 'scatter':
-      if (!config.x || !config.y) return 'A scatter plot needs an x and a y field';
+      if (!config.x || !config.y) return note('chartScatterNeedsXY');
       return undefined;
     case 'histogram':
-      if (!config.x) return 'A histogram needs a numeric x field';
-      if (kind(config.x) !== 'number') return `A histogram needs a numeric x field; "${config.x}" is ${typeOf(config.x)}`;
+      if (!config.x) return note('chartHistogramNeedsX');
+      if (kind(config.x) !== 'number') return note('chartHistogramXType', { field: config.x, type: typeOf(config.x) });
       if (config.bins !== undefined && !(Number.isInteger(config.bins) && config.bins >= 1 && config.bins <= MAX_BINS))
-        return `A histogram has 1 to ${MAX_BINS} bins; ${String(config.bins)} is not possible`;
+        return note('chartBins', { max: String(MAX_BINS), bins: String(config.bins) });
       return undefined;
     case 'boxplot':
-      if (!config.y) return 'A box plot needs a numeric y field';
-      if (kind(config.y) !== 'number') return `A box plot needs a numeric y field; "${config.y}" is ${typeOf(config.y)}`;
+      if (!config.y) return note('chartBoxplotNeedsY');
+      if (kind(config.y) !== 'number') return note('chartBoxplotYType', { field: config.y, type: typeOf(config.y) });
       return undefined;
     case 'heatmap':
-      if (!config.x || !config.y) return 'A heatmap needs an x and a y field';
+      if (!config.x || !config.y) return note('chartHeatmapNeedsXY');
       return undefined;
   }
 }

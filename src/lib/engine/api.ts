@@ -14,6 +14,7 @@ import type { CsvExportOptions } from './export';
 import type { CellRun } from './run-notebook';
 import type { ScriptMeta } from './notebook-script';
 import type { SourceRead } from '../sql/source-read';
+import type { Note } from '../i18n/note';
 
 export type { CellRun, ClusterDetails, ClvFit, CsvExportOptions, CsvOptions, KSelection, LookalikeDetails, ScriptMeta };
 
@@ -50,7 +51,7 @@ export interface LoadEstimate {
   csv?: Required<Pick<CsvOptions, 'delimiter' | 'quote' | 'header' | 'encoding' | 'numberLocale'>> & {
     dateFormat?: string;
   };
-  warnings: string[];
+  warnings: Note[];
 }
 
 export interface LoadProgress {
@@ -75,7 +76,7 @@ export interface TableInfo {
   rows: number;
   columns: ColumnInfo[];
   /** Non-fatal notes from the load (e.g. `12 ragged rows padded`, `encoding: windows-1252`). */
-  warnings: string[];
+  warnings: Note[];
   /** Milliseconds the load took. */
   ms: number;
   /** How DuckDB's own readers repeat the load, for the notebook's SQL script. */

@@ -9,11 +9,12 @@ import { abTestResultQuery, abTestStatsQuery, type AbSegments, type AbStatsRow }
 import { kpiBoardQuery } from '../sql/kpi-board';
 import type { SqlFragment } from '../sql/quote';
 import type { Engine } from './engine';
+import { said } from '../i18n/note';
 import { EngineError } from './errors';
 
 function segmentView(cell: AbTestCell | KpisCell, input: string | undefined): string | undefined {
   if (cell.by?.kind !== 'cell') return undefined;
-  if (!input) throw new EngineError({ code: 'SQL_BIND', message: `The segments come from cell "${cell.by.from}", which has no result.` });
+  if (!input) throw new EngineError({ code: 'SQL_BIND', ...said('campaignNoSegments', { cell: cell.by.from }) });
   return input;
 }
 
@@ -32,12 +33,12 @@ export async function abTestCellQuery(engine: Engine, cell: AbTestCell, input: s
   let segments: AbSegments | undefined;
   if (cell.by?.kind === 'column') segments = { kind: 'column', column: cell.by.column };
   else if (view !== undefined) {
-    if (!cell.key) throw new EngineError({ code: 'SQL_BIND', message: 'Segments from a cell are joined on the key: choose a key column.' });
+    if (!cell.key) throw new EngineError({ code: 'SQL_BIND', ...said('campaignNoKey') });
     segments = { kind: 'table', table: view, key: cell.key };
   }
   const stats = await engine.db.rows<AbStatsRow>(String(abTestStatsQuery({ ...cell, segments })));
   if (!stats.some((r) => r.overall && r.arm === cell.control)) {
-    throw new EngineError({ code: 'SQL_BIND', message: `No row of "${cell.table}" has "${cell.arm}" = "${cell.control}" and an outcome: the control arm is missing.` });
+    throw new EngineError({ code: 'SQL_BIND', ...said('campaignNoControl', { table: cell.table, arm: cell.arm, control: cell.control }) });
   }
   const groups: ArmGroup[] = stats.map((r) => ({ segment: r.overall ? null : r.segment, arm: r.arm, sums: { n: r.n, sum: r.total, sumSq: r.total_sq, shift: r.shift } }));
   const rows = abTestTable(groups, { metric: cell.metric, control: cell.control, minSize });

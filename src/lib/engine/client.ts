@@ -1,5 +1,6 @@
 import * as Comlink from 'comlink';
 import type { EngineApi, EngineInfo, InitOptions, LoadOptions, LoadProgress, TableInfo } from './api';
+import { said } from '../i18n/note';
 import { EngineError } from './errors';
 import './transfer';
 
@@ -117,11 +118,11 @@ export class EngineClient {
   #restart(reason: string): Promise<void> {
     if (this.#restarting) {
       // The new worker died while reloading: its pending calls fail, the heartbeat tries again.
-      this.#kill(new EngineError({ code: 'ENGINE_DIED', message: `The engine stopped again (${reason}).` }));
+      this.#kill(new EngineError({ code: 'ENGINE_DIED', ...said('engineStoppedAgain', { reason }) }));
       return this.#restarting;
     }
     this.events.died?.(reason);
-    this.#kill(new EngineError({ code: 'ENGINE_DIED', message: `The engine stopped (${reason}) and is being restarted.` }));
+    this.#kill(new EngineError({ code: 'ENGINE_DIED', ...said('engineRestarting', { reason }) }));
     this.#worker.terminate();
     this.#spawn();
     const restart = this.#reload(reason).finally(() => {

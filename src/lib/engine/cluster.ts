@@ -24,6 +24,7 @@ import { segmentNames, type ClusterCell } from '../notebook/model';
 import { dimensionScale } from '../charts/cluster-charts';
 import { pca2 } from '../analysis/pca';
 import { createRng, sampleIndices } from '../analysis/random';
+import { note, NoteError } from '../i18n/note';
 import type { Engine } from './engine';
 
 /** The prepared matrix and what it was made from. */
@@ -52,7 +53,7 @@ export interface PreparedFeatures {
  * @param table the source table
  * @param key its key column (should be unique: rows are ordered by it)
  * @param features the features and their preparation
- * @throws RangeError on invalid features, a feature without values, or a non-finite prepared value
+ * @throws NoteError on invalid features, a feature without values, or a non-finite prepared value
  */
 export async function prepareFeatures(
   engine: Engine,
@@ -72,12 +73,12 @@ export async function prepareFeatures(
     if (column === null) throw new RangeError(`the prepared query has no column ${dim.name}`);
     let row0 = 0;
     for (const chunk of column.data) {
-      if (chunk.nullCount > 0) throw new RangeError(`"${dim.feature}" gives a missing prepared value.`);
+      if (chunk.nullCount > 0) throw new NoteError(note('clusterMissingPrepared', { column: dim.feature }));
       const values = chunk.values as Float64Array;
       for (let r = 0; r < chunk.length; r++) {
         const x = values[chunk.offset + r];
         if (!Number.isFinite(x)) {
-          throw new RangeError(`"${dim.feature}" gives a non-finite prepared value (${x}) at row ${row0 + r + 1}.`);
+          throw new NoteError(note('clusterNonFinite', { column: dim.feature, value: String(x), row: String(row0 + r + 1) }));
         }
         matrix[(row0 + r) * d + j] = x;
       }
@@ -232,7 +233,7 @@ function explain(points: KSelectionPoint[], s: KSuggestion, curve: 'inertia' | '
  */
 export async function writeLabels(engine: Engine, name: string, keys: Vector, labels: Int32Array, keyColumn = PREPARED_KEY): Promise<void> {
   if (keys.length !== labels.length) throw new RangeError(`${keys.length} keys but ${labels.length} labels`);
-  if (keyColumn === 'cluster') throw new RangeError('The key column cannot be called "cluster" in the label table.');
+  if (keyColumn === 'cluster') throw new NoteError(note('clusterKeyNamedCluster'));
   const cluster = new Int32Array(labels.length);
   for (let i = 0; i < labels.length; i++) cluster[i] = labels[i] + 1;
   await engine.db.exec(String(sql`DROP TABLE IF EXISTS ${ident(name)}`));
@@ -376,14 +377,14 @@ export const MAX_LEVELS = 1000;
  * @param table the source table
  * @param key its key column (should be unique: rows are ordered by it)
  * @param features the features (only their columns are read)
- * @throws RangeError when a feature has more than {@link MAX_LEVELS} distinct values
+ * @throws NoteError when a feature has more than {@link MAX_LEVELS} distinct values
  */
 export async function codeFeatures(engine: Engine, table: string, key: string, features: readonly ClusterFeature[]): Promise<CodedFeatures> {
   const { codes: codesQuery, levels } = codedQueries(table, key, features);
   const counts = await engine.db.rows<{ j: number; levels: number }>(String(sql`SELECT j, any_value(levels) AS levels FROM (${levels}) GROUP BY j ORDER BY j`));
   for (const { j, levels: count } of counts) {
     if (count > MAX_LEVELS) {
-      throw new RangeError(`k-modes treats every value as a category, and "${features[j].column}" has ${count} distinct values (at most ${MAX_LEVELS}); leave it out or use k-means.`);
+      throw new NoteError(note('clusterTooManyLevels', { column: features[j].column, count: String(count), max: String(MAX_LEVELS) }));
     }
   }
   const values = features.map(() => [] as (string | null)[]);

@@ -2,6 +2,7 @@ import { ident, lit, sql } from '../sql/quote';
 import { tableNameFromFile, uniqueName } from '../sql/names';
 import type { EngineInfo, EngineMemory, LoadEstimate, LoadOptions, LoadProgress, TableInfo, TableProfile } from './api';
 import type { Db } from './db';
+import { said } from '../i18n/note';
 import { EngineError, fileError } from './errors';
 import { cancelledError } from './loaders/common';
 import { detectFormat } from './loaders/detect';
@@ -151,9 +152,9 @@ export class Engine {
   async renameTable(from: string, to: string): Promise<TableInfo> {
     const info = this.#get(from);
     const name = to.trim();
-    if (!name) throw new EngineError({ code: 'SQL_BIND', message: 'A table name cannot be empty.' });
+    if (!name) throw new EngineError({ code: 'SQL_BIND', ...said('tableNameEmpty') });
     if (name.toLowerCase() !== from.toLowerCase() && this.#has(name)) {
-      throw new EngineError({ code: 'SQL_BIND', message: `A table named "${name}" exists already.` });
+      throw new EngineError({ code: 'SQL_BIND', ...said('tableExists', { name }) });
     }
     await this.db.exec(String(sql`ALTER TABLE ${ident(from)} RENAME TO ${ident(name)}`));
     this.#tables.delete(from);
@@ -205,7 +206,7 @@ export class Engine {
 
   #get(name: string): TableInfo {
     const info = this.#tables.get(name);
-    if (!info) throw new EngineError({ code: 'SQL_BIND', message: `There is no table named "${name}".` });
+    if (!info) throw new EngineError({ code: 'SQL_BIND', ...said('noTable', { name }) });
     return info;
   }
 }

@@ -1,3 +1,5 @@
+import type { NoteKey, NoteValues } from '../i18n/note';
+
 /** What went wrong, in a form the UI can turn into a sentence. */
 export type EngineErrorCode =
   | 'SQL_PARSE'
@@ -20,6 +22,9 @@ export interface EngineErrorData {
   /** 1-based line and column of a SQL error, when DuckDB reports a position. */
   line?: number;
   column?: number;
+  /** The message in `notes` that says `message` in the UI's language (absent for DuckDB's own texts). */
+  key?: NoteKey;
+  values?: NoteValues;
 }
 
 /** The one error type that crosses the worker boundary (see the Comlink transfer handler in `transfer.ts`). */
@@ -30,6 +35,8 @@ export class EngineError extends Error implements EngineErrorData {
   detail?: string;
   line?: number;
   column?: number;
+  key?: NoteKey;
+  values?: NoteValues;
 
   constructor(data: EngineErrorData, options?: { cause?: unknown }) {
     super(data.message, options);
@@ -40,11 +47,13 @@ export class EngineError extends Error implements EngineErrorData {
     this.detail = data.detail;
     this.line = data.line;
     this.column = data.column;
+    this.key = data.key;
+    this.values = data.values;
   }
 
   toJSON(): EngineErrorData {
-    const { code, message, file, sql, detail, line, column } = this;
-    return { code, message, file, sql, detail, line, column };
+    const { code, message, file, sql, detail, line, column, key, values } = this;
+    return { code, message, file, sql, detail, line, column, key, values };
   }
 }
 

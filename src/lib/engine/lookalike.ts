@@ -24,6 +24,7 @@ import { columnStatsQuery, lookalikeViewQuery, ROLE_COLUMNS, rolesQuery, SCORE_C
 import { ident, sql, type SqlFragment } from '../sql/quote';
 import { prepareFeatures, type PreparedFeatures } from './cluster';
 import type { Engine } from './engine';
+import { said } from '../i18n/note';
 import { EngineError } from './errors';
 import { csvText, type ReportFile } from './segment-reports';
 
@@ -137,7 +138,7 @@ async function score(engine: Engine, cell: LookalikeCell, seedView?: string, ref
   const [stats] = await engine.db.rows<Record<string, number | null>>(String(columnStatsQuery(prepared.query, roles, prepared.dims)));
   const { n, d, matrix } = prepared;
   if (Number(stats.keys) !== Number(stats.rows) || rolesTable.numRows !== n) {
-    throw new EngineError({ code: 'SQL_BIND', message: `"${cell.key}" is not unique in "${cell.table}": a lookalike ranks one row per key.` });
+    throw new EngineError({ code: 'SQL_BIND', ...said('lookalikeKeyNotUnique', { key: cell.key, table: cell.table }) });
   }
   const role = int8(rolesTable.getChild(ROLE_COLUMNS.role) as Vector, 0);
   const excluded = int8(rolesTable.getChild(ROLE_COLUMNS.excluded) as Vector, 0);
@@ -145,8 +146,8 @@ async function score(engine: Engine, cell: LookalikeCell, seedView?: string, ref
   const counts = [0, 0, 0, 0, 0];
   for (let i = 0; i < n; i++) counts[role[i]]++;
   if (counts[1] === 0) {
-    const what = cell.label ? `no training row has ${cell.label.column} = ${cell.label.positive}` : 'no row of the population is a (training) seed';
-    throw new EngineError({ code: 'SQL_BIND', message: `Nothing to learn from: ${what}.` });
+    const what = cell.label ? said('lookalikeNoPositive', { column: cell.label.column, positive: String(cell.label.positive) }) : said('lookalikeNoSeed');
+    throw new EngineError({ code: 'SQL_BIND', ...what });
   }
   const scale: ColumnScale = { mean: new Float64Array(d), scale: new Float64Array(d) };
   const centroid = new Float64Array(d);
@@ -208,18 +209,18 @@ async function score(engine: Engine, cell: LookalikeCell, seedView?: string, ref
 }
 
 function check(cell: LookalikeCell): void {
-  const fail = (message: string) => {
-    throw new EngineError({ code: 'SQL_BIND', message });
+  const fail = (...what: Parameters<typeof said>) => {
+    throw new EngineError({ code: 'SQL_BIND', ...said(...what) });
   };
-  if (!cell.table) fail('Choose the population table.');
-  if (!cell.key) fail('Choose the key column.');
-  if (!cell.seeds && !cell.label) fail('Choose the seeds or a label column.');
-  if (cell.features.length === 0) fail('Choose at least one feature.');
-  if (cell.holdout !== undefined && !(cell.holdout >= 0 && cell.holdout < 1)) fail(`The held-out share must be at least 0 and below 1, got ${cell.holdout}.`);
+  if (!cell.table) fail('lookalikeChooseTable');
+  if (!cell.key) fail('lookalikeChooseKey');
+  if (!cell.seeds && !cell.label) fail('lookalikeChooseSeeds');
+  if (cell.features.length === 0) fail('lookalikeChooseFeature');
+  if (cell.holdout !== undefined && !(cell.holdout >= 0 && cell.holdout < 1)) fail('lookalikeHoldout', { got: String(cell.holdout) });
 }
 
 async function matchKeys(engine: Engine, cell: LookalikeCell, keys: readonly string[]): Promise<KeyMatch> {
-  if (keys.length === 0) throw new EngineError({ code: 'SQL_BIND', message: 'Paste or upload at least one key.' });
+  if (keys.length === 0) throw new EngineError({ code: 'SQL_BIND', ...said('lookalikeNoKeys') });
   const rows = await engine.db.rows<{ key: string; matched: boolean }>(String(unmatchedKeysQuery(cell.table, cell.key, keys)));
   const unmatched = rows.filter((r) => !r.matched).map((r) => r.key);
   return { pasted: keys.length, matched: keys.length - unmatched.length, unmatched: unmatched.slice(0, UNMATCHED_SHOWN), unmatchedCount: unmatched.length };

@@ -2,6 +2,7 @@ import type { Cell, Notebook } from '../notebook/model';
 import { notebookSqlScript, SqlScriptError, type ScriptCell, type ScriptSource } from '../notebook/sql-script';
 import { clusterDetails } from './cluster';
 import type { Engine } from './engine';
+import { said } from '../i18n/note';
 import { EngineError } from './errors';
 import type { RecordingDb } from './recording-db';
 import type { RunNotebookOptions } from './run-notebook';
@@ -31,7 +32,7 @@ export async function exportNotebookScript(engine: Engine, notebook: Notebook, c
   const tables = new Map(engine.tables().map((t) => [t.name, t]));
   const sources: ScriptSource[] = notebook.sources.map((s) => {
     const table = tables.get(s.name);
-    if (!table?.read) throw new EngineError({ code: 'UNSUPPORTED', message: `The source "${s.name}" is not loaded, so the script cannot say how to read it.` });
+    if (!table?.read) throw new EngineError({ code: 'UNSUPPORTED', ...said('scriptSourceNotLoaded', { name: s.name }) });
     return { name: s.name, path: s.path, read: table.read, ...(s.options?.sheet ? { sheet: s.options.sheet } : {}) };
   });
   const noted = new Map<string, ScriptCell>();

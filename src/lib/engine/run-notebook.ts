@@ -12,6 +12,7 @@ import { lookalikeCellQuery } from './lookalike';
 import { clvCellQuery, cohortCellQuery, rfmCellQuery, tiersCellQuery } from './value-cells';
 import type { LoadOptions, TableInfo } from './api';
 import type { Engine } from './engine';
+import { note, NoteError, said, type NoteKey, type NoteValues } from '../i18n/note';
 import { EngineError, type EngineErrorCode } from './errors';
 import type { ByteSource } from './source';
 
@@ -24,6 +25,9 @@ export interface SourceRun {
   /** Why it failed. */
   error?: string;
   code?: EngineErrorCode;
+  /** The message in `notes` that says `error` in the UI's language, when the engine made it. */
+  errorKey?: NoteKey;
+  errorValues?: NoteValues;
   /** The loaded table (columns, conversions, warnings) when it succeeded. */
   table?: TableInfo;
 }
@@ -40,6 +44,9 @@ export interface CellRun {
   /** Why it failed (DuckDB's first line) or why it was skipped. */
   error?: string;
   code?: EngineErrorCode;
+  /** The message in `notes` that says `error` in the UI's language, when the engine made it. */
+  errorKey?: NoteKey;
+  errorValues?: NoteValues;
   /** 1-based position of a SQL error inside the cell's own text. */
   line?: number;
   column?: number;
@@ -114,13 +121,13 @@ export async function runNotebook(engine: Engine, notebook: Notebook, options: R
       if (cell.kind === 'sql') reads.set(cell.id, await tablesRead(engine, cell.sql));
       const cellDeps = cellDependencies(notebook, (c) => reads.get(c.id) ?? []).get(cell.id) ?? { sources: [], cells: [] };
       const reason = options.signal?.aborted
-        ? 'the run was cancelled'
+        ? note('skipRunCancelled')
         : skipReason(cellDeps, sourceStatus, cellStatus, (id) => labels.get(id) ?? id);
       const fromId = cell.kind === 'chart' ? cell.from : cell.kind === 'lookalike' && cell.seeds?.kind === 'segment' ? cell.seeds.from : campaignSegmentCell(cell);
       const from = fromId === undefined ? undefined : byId.get(fromId);
       const input = from && from.kind !== 'markdown' ? cellView(from) : undefined;
       run = reason
-        ? { ...base(cell, cellDeps), status: 'skipped', rows: null, ms: 0, error: reason }
+        ? { ...base(cell, cellDeps), status: 'skipped', rows: null, ms: 0, error: reason.text, ...noteOf(reason) }
         : await runCell(engine, cell, { deps: cellDeps, input, consume, referenceDate: notebook.settings?.referenceDate, locale: notebook.settings?.locale, guards: notebook.settings?.guards });
       cellStatus.set(cell.id, run.status);
     }
@@ -142,12 +149,12 @@ async function loadSource(engine: Engine, source: Source, options: RunNotebookOp
     const table = await engine.load(file, load);
     if (table.name !== source.name) {
       await engine.dropTable(table.name);
-      throw new EngineError({ code: 'SQL_BIND', message: `A table or view named "${source.name}" exists already.` });
+      throw new EngineError({ code: 'SQL_BIND', ...said('sourceExists', { name: source.name }) });
     }
     return { name: source.name, status: 'ok', rows: table.rows, ms: elapsed(started), table };
   } catch (e) {
     const err = asEngineError(e);
-    return { name: source.name, status: 'error', rows: null, ms: elapsed(started), error: err.message, code: err.code };
+    return { name: source.name, status: 'error', rows: null, ms: elapsed(started), error: err.message, code: err.code, ...noteOf(err) };
   }
 }
 
@@ -211,10 +218,10 @@ export async function runCell(engine: Engine, cell: ResultCell, options: RunCell
     } else if (cell.kind === 'kpis') {
       body = String(kpisCellQuery(cell, options.input, options.referenceDate, options.locale ?? 'en'));
     } else {
-      if (!options.input) throw new EngineError({ code: 'SQL_BIND', message: `The chart reads cell "${cell.from}", which has no result.` });
+      if (!options.input) throw new EngineError({ code: 'SQL_BIND', ...said('chartNoInput', { cell: cell.from }) });
       const inputColumns = await describe(engine, options.input);
       const problem = checkChart(cell.chart, inputColumns);
-      if (problem) throw new EngineError({ code: 'SQL_BIND', message: problem });
+      if (problem) throw new EngineError({ code: 'SQL_BIND', message: problem.text, key: problem.key, values: problem.values });
       body = chartQuery(cell.chart, options.input, inputColumns);
     }
     await engine.db.exec(`${create}\n${body}\n`);
@@ -223,7 +230,7 @@ export async function runCell(engine: Engine, cell: ResultCell, options: RunCell
     return { ...base(cell, deps), status: 'ok', rows, ms: elapsed(started), table: view, columns };
   } catch (e) {
     const err = asEngineError(e);
-    const run: CellRun = { ...base(cell, deps), status: 'error', rows: null, ms: elapsed(started), error: err.message, code: err.code };
+    const run: CellRun = { ...base(cell, deps), status: 'error', rows: null, ms: elapsed(started), error: err.message, code: err.code, ...noteOf(err) };
     if (cell.kind === 'sql' && err.line !== undefined && err.line > 1 && err.sql?.startsWith(String(create))) {
       run.line = err.line - 1;
       run.column = err.column;
@@ -288,9 +295,20 @@ function base(cell: ResultCell, deps: CellDeps): Pick<CellRun, 'id' | 'name' | '
   return out;
 }
 
+/**
+ * The key and values of a run's `error`, when the engine made it.
+ * @param said an engine error or a note
+ */
+function noteOf(said: { key?: NoteKey; values?: NoteValues }): Pick<CellRun, 'errorKey' | 'errorValues'> {
+  return said.key ? { errorKey: said.key, ...(said.values ? { errorValues: said.values } : {}) } : {};
+}
+
 function asEngineError(e: unknown): EngineError {
   if (e instanceof EngineError) return e;
-  if (e instanceof RuleError) return new EngineError({ code: 'SQL_BIND', message: e.message }, { cause: e });
+  if (e instanceof NoteError) {
+    const { text, key, values } = e.note;
+    return new EngineError({ code: e instanceof RuleError ? 'SQL_BIND' : 'INTERNAL', message: text, key, values }, { cause: e });
+  }
   return new EngineError({ code: 'INTERNAL', message: e instanceof Error ? e.message : String(e) }, { cause: e });
 }
 

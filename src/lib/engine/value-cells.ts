@@ -19,6 +19,7 @@ import { rfmQuery } from '../sql/rfm';
 import { valueTierQuery } from '../sql/value-tiers';
 import { fitClv, type ClvFit } from './clv';
 import type { Engine } from './engine';
+import { said } from '../i18n/note';
 import { EngineError } from './errors';
 import { csvText, type ReportFile } from './segment-reports';
 
@@ -36,7 +37,7 @@ const SEGMENT_COLUMNS = ['segment', 'tags'];
 export async function lastPurchaseDay(engine: Engine, table: string, date: string, referenceDate?: string): Promise<string> {
   if (referenceDate) return referenceDate;
   const [row] = await engine.db.rows<{ d: string | null }>(String(sql`SELECT CAST(max(CAST(${ident(date)} AS DATE)) AS VARCHAR) AS d FROM ${ident(table)}`));
-  if (!row?.d) throw new EngineError({ code: 'SQL_BIND', message: `"${table}" has no purchase date in "${date}".` });
+  if (!row?.d) throw new EngineError({ code: 'SQL_BIND', ...said('valueNoDate', { table, date }) });
   return row.d;
 }
 

@@ -1,4 +1,5 @@
 import { campaignSegmentCell, type Cell, type LeadsCell, type LookalikeCell, type Notebook, type Rule, type SegmentCell, type SqlCell } from './model';
+import { note, type Note } from '../i18n/note';
 
 /** What one cell reads: source tables (by name) and earlier cells (by id). */
 export interface CellDeps {
@@ -141,15 +142,15 @@ export function skipReason(
   sourceStatus: ReadonlyMap<string, RunStatus>,
   cellStatus: ReadonlyMap<string, RunStatus>,
   label: (cellId: string) => string = (id) => id
-): string | undefined {
+): Note | undefined {
   for (const name of deps.sources) {
     const status = sourceStatus.get(name);
-    if (status && status !== 'ok') return `depends on source "${name}", which could not be loaded`;
+    if (status && status !== 'ok') return note('skipSourceFailed', { name });
   }
   for (const id of deps.cells) {
     const status = cellStatus.get(id);
-    if (status === 'error') return `depends on cell "${label(id)}", which failed`;
-    if (status === 'skipped') return `depends on cell "${label(id)}", which was skipped`;
+    if (status === 'error') return note('skipCellFailed', { cell: label(id) });
+    if (status === 'skipped') return note('skipCellSkipped', { cell: label(id) });
   }
   return undefined;
 }

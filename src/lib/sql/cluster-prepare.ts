@@ -15,6 +15,7 @@
  * inertia and leaves the distances alone. For a one-hot feature, two rows in different levels are
  * at squared distance 2w.
  */
+import { note, NoteError } from '../i18n/note';
 import type { ClusterFeature } from '../notebook/model';
 import { ident, join, lit, sql, type SqlFragment } from './quote';
 
@@ -130,20 +131,20 @@ const DEFAULT_TOP = 8;
 /**
  * Checks the features and fills in the defaults.
  * @param features the features as the user chose them
- * @throws RangeError on an empty list, a bad weight or top, or an impute rule the prep cannot use
+ * @throws NoteError on an empty list, a bad weight or top, or an impute rule the prep cannot use
  */
 export function normaliseFeatures(features: readonly ClusterFeature[]): Required<ClusterFeature>[] {
-  if (features.length === 0) throw new RangeError('Choose at least one feature to cluster on.');
+  if (features.length === 0) throw new NoteError(note('clusterNoFeatures'));
   return features.map((f) => {
     const weight = f.weight ?? 1;
     if (!(Number.isFinite(weight) && weight > 0)) {
-      throw new RangeError(`The weight of "${f.column}" must be a finite number > 0, got ${weight}.`);
+      throw new NoteError(note('clusterWeight', { column: f.column, got: String(weight) }));
     }
     const top = f.top ?? DEFAULT_TOP;
-    if (!(Number.isInteger(top) && top >= 1)) throw new RangeError(`The number of levels of "${f.column}" must be an integer ≥ 1, got ${top}.`);
+    if (!(Number.isInteger(top) && top >= 1)) throw new NoteError(note('clusterLevels', { column: f.column, got: String(top) }));
     const impute = f.impute ?? (f.prep === 'onehot' ? 'mode' : 'median');
     if (f.prep === 'onehot' && impute !== 'mode') {
-      throw new RangeError(`"${f.column}" is one-hot encoded, so its missing values can only be filled with the mode, not the ${impute}.`);
+      throw new NoteError(note('clusterOneHotImpute', { column: f.column, impute: String(impute) }));
     }
     return { column: f.column, prep: f.prep, weight, top, impute };
   });
@@ -204,7 +205,7 @@ SELECT * FROM raw, modes, fills, spread`;
  * Turns the single row of {@link featureStatsQuery} into typed statistics.
  * @param features the same features the query was built from
  * @param row the query's only row (as `Db.rows` returns it)
- * @throws RangeError when `log1p_z` meets a value ≤ −1
+ * @throws NoteError when `log1p_z` meets a value ≤ −1
  */
 export function parseFeatureStats(features: readonly ClusterFeature[], row: Record<string, unknown>): ClusterStats {
   const fs = normaliseFeatures(features);
@@ -223,7 +224,7 @@ export function parseFeatureStats(features: readonly ClusterFeature[], row: Reco
     const tq = (row[name('tquartiles', i)] as number[] | null | undefined) ?? [null, null, null];
     const min = num(row[name('min', i)]);
     if (f.prep === 'log1p_z' && min !== null && min <= -1) {
-      throw new RangeError(`"${f.column}" has a value ${min} ≤ −1, so ln(1 + x) is undefined; choose another preparation.`);
+      throw new NoteError(note('clusterLog1p', { column: f.column, min: String(min) }));
     }
     const [center, scale] =
       f.prep === 'robust'
@@ -262,7 +263,7 @@ export function parseFeatureStats(features: readonly ClusterFeature[], row: Reco
  * @param key the key column
  * @param features the features
  * @param stats their statistics (from {@link parseFeatureStats})
- * @throws RangeError when a feature has no non-missing value (nothing to impute from)
+ * @throws NoteError when a feature has no non-missing value (nothing to impute from)
  */
 export function preparedQuery(table: string, key: string, features: readonly ClusterFeature[], stats: ClusterStats): PreparedQuery {
   const fs = normaliseFeatures(features);
@@ -276,7 +277,7 @@ export function preparedQuery(table: string, key: string, features: readonly Clu
   };
   fs.forEach((f, i) => {
     const s = stats.features[i];
-    if (s.fill === null) throw new RangeError(`"${f.column}" has no values, so its missing values cannot be filled; leave it out.`);
+    if (s.fill === null) throw new NoteError(note('clusterNoValues', { column: f.column }));
     const root = Math.sqrt(f.weight);
     const base = { feature: f.column, prep: f.prep, weight: f.weight };
     if (s.kind === 'categorical') {
@@ -400,10 +401,10 @@ export interface CodedQueries {
  * @param table the source table
  * @param key the key column (rows are ordered by it)
  * @param features the features; only their columns are read (preparation, weight and top do not apply)
- * @throws RangeError on an empty feature list
+ * @throws NoteError on an empty feature list
  */
 export function codedQueries(table: string, key: string, features: readonly Pick<ClusterFeature, 'column'>[]): CodedQueries {
-  if (features.length === 0) throw new RangeError('Choose at least one feature to cluster on.');
+  if (features.length === 0) throw new NoteError(note('clusterNoFeatures'));
   const text = (column: string) => sql`CAST(${ident(column)} AS VARCHAR)`;
   const codes = features.map((f, j) => sql`(dense_rank() OVER (ORDER BY ${text(f.column)} NULLS LAST) - 1)::INTEGER AS ${ident(`f${j}`)}`);
   const distinct = features.map((f, j) => sql`SELECT DISTINCT ${lit(j)}::INTEGER AS j, ${text(f.column)} AS value FROM ${ident(table)}`);

@@ -6,6 +6,7 @@
  * the same full-match patterns, so a value that does not fit becomes NULL (and is counted) instead
  * of being cast loosely: `TRY_CAST('1.5' AS BIGINT)` is 2 and `'01067'` would become 1067.
  */
+import { note, type Note } from '../i18n/note';
 import { ident, join, lit, sql, type SqlFragment } from './quote';
 
 export type CsvType = 'BIGINT' | 'DOUBLE' | 'DATE' | 'TIMESTAMP' | 'BOOLEAN' | 'VARCHAR';
@@ -342,7 +343,7 @@ const POSTCODE_NAME = /^(plz|postleitzahl|zip|zip[ _-]?code|post[ _-]?code|posta
 /** A column's conversion, plus a warning when the choice was a judgement call. */
 export interface ColumnDecision {
   conversion: Conversion;
-  warning?: string;
+  warning?: Note;
 }
 
 /** Context for `decideColumn` that is the same for every column of a file. */
@@ -382,7 +383,7 @@ export function decideColumn(name: string, s: ColumnStats, ctx: FileTypeContext)
     if (!g || f.id === 'user' || f.pattern !== g.pattern) return { conversion: { kind: 'date', type: f.type, format: f } };
     return {
       conversion: text,
-      warning: `Column "${name}": dates like 01/02/2025 could be day/month or month/day; kept as text. Set the date format to convert them.`
+      warning: note('csvAmbiguousDates', { name })
     };
   }
   const evidence = numberEvidence(s);
@@ -396,7 +397,7 @@ export function decideColumn(name: string, s: ColumnStats, ctx: FileTypeContext)
     if (evidence === 'de' || evidence === 'en') {
       return {
         conversion: text,
-        warning: `Column "${name}" holds ${evidence === 'de' ? 'German' : 'English'} numbers, not ${ctx.locale === 'de' ? 'German' : 'English'} ones; kept as text.`
+        warning: note(evidence === 'de' ? 'csvGermanNumbers' : 'csvEnglishNumbers', { name })
       };
     }
   } else if (evidence === 'de' || evidence === 'en') {
@@ -405,15 +406,11 @@ export function decideColumn(name: string, s: ColumnStats, ctx: FileTypeContext)
     if (ctx.locale) return { conversion: number(ctx.locale) };
     if (ctx.fallbackLocale) {
       const conversion = number(ctx.fallbackLocale);
-      const reading = ctx.fallbackLocale === 'de' ? '1.234 as 1234 (German thousands)' : '1,234 as 1234 (English thousands)';
-      return {
-        conversion,
-        warning: `Column "${name}": read numbers like ${reading} because of the file's delimiter; set the number format if that is wrong.`
-      };
+      return { conversion, warning: note(ctx.fallbackLocale === 'de' ? 'csvGermanThousands' : 'csvEnglishThousands', { name }) };
     }
     return {
       conversion: text,
-      warning: `Column "${name}": numbers like 1.234 or 1,234 could be German or English; kept as text. Set the number format to convert them.`
+      warning: note('csvAmbiguousNumbers', { name })
     };
   }
   if (s.leadingZero > 0) return { conversion: { ...text, label: 'text (leading zeros kept)' } };

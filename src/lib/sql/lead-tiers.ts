@@ -19,7 +19,8 @@
  */
 import { DEFAULT_TIER_CUTS, ENGAGEMENT_TIERS, FIT_TIERS, LEAD_GRID, segmentNames, type LeadScore, type LeadsCell, type TierCuts } from '../notebook/model';
 import { ident, join, lit, sql, type SqlFragment } from './quote';
-import { compileRule, ENTITY_ALIAS, RuleError, type RuleContext } from './segment-rules';
+import { note } from '../i18n/note';
+import { compileRule, deeper, ENTITY_ALIAS, RuleError, type RuleContext } from './segment-rules';
 
 /** Result columns a leads cell adds in front of the lead's own, after the key. */
 export const LEAD_COLUMNS = ['segment', 'tags', 'fit', 'fit_tier', 'engagement', 'engagement_tier'] as const;
@@ -40,11 +41,11 @@ const TIER_VALUES: Record<LeadScoreName, readonly (string | number)[]> = { fit: 
  * @throws RuleError naming the score, rule and field that cannot be compiled
  */
 export function leadTierQuery(cell: LeadsCell, referenceDate?: string): SqlFragment {
-  if (!cell.table) throw new RuleError('choose the lead table', 'leads cell', 'table');
-  if (!cell.key) throw new RuleError('choose the key column', 'leads cell', 'key');
+  if (!cell.table) throw new RuleError(note('ruleChooseLeadTable'), note('pathLeadsCell'), 'table');
+  if (!cell.key) throw new RuleError(note('ruleChooseKey'), note('pathLeadsCell'), 'key');
   const names = segmentNames(cell);
   const twice = names.find((n, i) => names.indexOf(n) !== i);
-  if (twice !== undefined) throw new RuleError(`the name "${twice}" is used for two grid cells`, 'leads cell', 'grid');
+  if (twice !== undefined) throw new RuleError(note('ruleNameTwiceGrid', { name: twice }), note('pathLeadsCell'), 'grid');
   const ctx: RuleContext = { table: cell.table, alias: ENTITY_ALIAS, key: cell.key, referenceDate };
   const entity = ident(ENTITY_ALIAS);
   const fit = score(cell.fit, 'fit', ctx, 'f');
@@ -68,17 +69,18 @@ ORDER BY ${position}, ${key}`;
 
 /** A score's value over the aliased lead table, and the join a column of another table needs. */
 function score(def: LeadScore, name: LeadScoreName, ctx: RuleContext, alias: string): { value: SqlFragment; join: SqlFragment } {
-  const path = `${name} score`;
+  const path = note('pathScore', { score: name });
   if (def.kind === 'points') {
     if (def.rules.length === 0) return { value: sql`CAST(0 AS DOUBLE)`, join: sql`` };
     const terms = def.rules.map((r, i) => {
-      const at = `${path} › rule ${i + 1}${r.label.trim() ? ` "${r.label.trim()}"` : ''}`;
-      if (!Number.isFinite(r.points)) throw new RuleError('enter the points as a number', at, 'points');
+      const label = r.label.trim();
+      const at = deeper(path, label ? note('pathRuleNumberLabel', { n: i + 1, label }) : note('pathRuleNumber', { n: i + 1 }));
+      if (!Number.isFinite(r.points)) throw new RuleError(note('ruleEnterPoints'), at, 'points');
       return sql`CASE WHEN coalesce(${compileRule(r.rule, ctx, at)}, FALSE) THEN ${r.points} ELSE 0 END`;
     });
     return { value: sql`CAST(${join(terms, '\n    + ')} AS DOUBLE)`, join: sql`` };
   }
-  if (!def.column) throw new RuleError('choose the score column', path, 'column');
+  if (!def.column) throw new RuleError(note('ruleChooseScoreColumn'), path, 'column');
   if (!def.table || def.table === ctx.table) return { value: sql`CAST(${ident(ctx.alias)}.${ident(def.column)} AS DOUBLE)`, join: sql`` };
   const other = ident(`__seglab_${alias}`);
   const key = ident(HIDDEN.key);
@@ -105,12 +107,12 @@ function tierCase(value: SqlFragment, cuts: TierCuts, name: LeadScoreName): SqlF
  * @throws RuleError when they do not fit
  */
 export function checkCuts(cuts: TierCuts, name: LeadScoreName): void {
-  const path = `${name} tiers`;
-  if (!Number.isFinite(cuts.first) || !Number.isFinite(cuts.second)) throw new RuleError('enter both cut points as numbers', path, 'cuts');
+  const path = note('pathTiers', { score: name });
+  if (!Number.isFinite(cuts.first) || !Number.isFinite(cuts.second)) throw new RuleError(note('ruleEnterCuts'), path, 'cuts');
   if (cuts.by === 'share') {
-    if (cuts.first < 0 || cuts.second < 0 || cuts.first + cuts.second > 1) throw new RuleError('the two shares lie between 0 and 100 % and add up to at most 100 %', path, 'cuts');
+    if (cuts.first < 0 || cuts.second < 0 || cuts.first + cuts.second > 1) throw new RuleError(note('ruleShares'), path, 'cuts');
   } else if (cuts.first < cuts.second) {
-    throw new RuleError('the first tier starts at a score at least as high as the second', path, 'cuts');
+    throw new RuleError(note('ruleTierOrder'), path, 'cuts');
   }
 }
 

@@ -8,6 +8,7 @@
  * ⌊holdout × m + ½⌋ of each class ordered by `md5(key as text || ':' || seed)`, then key: the same
  * split in every engine and reproducible outside DuckDB (scripts/reference/lookalike_reference.py).
  */
+import { note, NoteError } from '../i18n/note';
 import type { LookalikeCell } from '../notebook/model';
 import { ident, join, lit, sql, type SqlFragment } from './quote';
 import { compileRule } from './segment-rules';
@@ -39,16 +40,16 @@ export function seedCondition(cell: LookalikeCell, ctx: SeedContext = {}): SqlFr
   const key = sql`${ident(ALIAS)}.${ident(cell.key)}`;
   if (cell.label) return sql`coalesce(CAST(${ident(ALIAS)}.${ident(cell.label.column)} AS VARCHAR) = ${lit(cell.label.positive)}, FALSE)`;
   const seeds = cell.seeds;
-  if (!seeds) throw new RangeError('Choose the seeds: segments of a cell above, a rule, a list of keys, or a label column.');
+  if (!seeds) throw new NoteError(note('lookalikeChooseSeedKind'));
   if (seeds.kind === 'rule') {
-    return sql`coalesce(${compileRule(seeds.rule, { table: cell.table, alias: ALIAS, key: cell.key, referenceDate: ctx.referenceDate }, 'seed rule')}, FALSE)`;
+    return sql`coalesce(${compileRule(seeds.rule, { table: cell.table, alias: ALIAS, key: cell.key, referenceDate: ctx.referenceDate }, note('pathSeedRule'))}, FALSE)`;
   }
   if (seeds.kind === 'keys') {
-    if (seeds.keys.length === 0) throw new RangeError('Paste or upload at least one key.');
+    if (seeds.keys.length === 0) throw new NoteError(note('lookalikeNoKeys'));
     return sql`coalesce(CAST(${key} AS VARCHAR) IN (SELECT unnest(${keyList(seeds.keys)})), FALSE)`;
   }
-  if (!ctx.seedView || !ctx.seedKey) throw new RangeError(`The seed cell "${seeds.from}" has no result.`);
-  if (seeds.segments.length === 0) throw new RangeError('Choose at least one seed segment.');
+  if (!ctx.seedView || !ctx.seedKey) throw new NoteError(note('lookalikeSeedCellNoResult', { cell: seeds.from }));
+  if (seeds.segments.length === 0) throw new NoteError(note('lookalikeChooseSeedSegment'));
   const s = ident('__s');
   return sql`coalesce(${key} IN (SELECT ${s}.${ident(ctx.seedKey)} FROM ${ident(ctx.seedView)} AS ${s} WHERE ${s}."segment" IN (${join(seeds.segments.map((n) => lit(n)))})), FALSE)`;
 }

@@ -19,18 +19,28 @@ import {
   type SegmentCell,
   type SegmentDef
 } from '../notebook/model';
+import { note, NoteError, type Note } from '../i18n/note';
 import { ident, join, lit, sql, SqlFragment } from './quote';
 
 /** A rule that cannot be compiled; `path` says which segment and rule, `field` which setting. */
-export class RuleError extends Error {
+export class RuleError extends NoteError {
   constructor(
-    message: string,
-    readonly path: string,
+    problem: Note,
+    readonly path: Note,
     readonly field?: string
   ) {
-    super(`${path}: ${message}`);
+    super(note('ruleAt', { path, problem }));
     this.name = 'RuleError';
   }
+}
+
+/**
+ * A place one step inside another, e.g. `segment "VIP" › 2`.
+ * @param path the outer place
+ * @param step the rule's position or a named part
+ */
+export function deeper(path: Note, step: number | Note): Note {
+  return note('rulePathStep', { path, step });
 }
 
 /** What a rule is compiled against. */
@@ -59,7 +69,7 @@ export const SEGMENT_COLUMNS = ['segment', 'tags'] as const;
  * @param ctx the table and reference date
  * @param path where the rule sits, for error messages (`segment "VIP"`)
  */
-export function compileRule(rule: Rule, ctx: RuleContext, path = 'rule'): SqlFragment {
+export function compileRule(rule: Rule, ctx: RuleContext, path = note('pathRule')): SqlFragment {
   return new Compiler(ctx).rule(rule, path);
 }
 
@@ -69,12 +79,12 @@ export function compileRule(rule: Rule, ctx: RuleContext, path = 'rule'): SqlFra
  * @param ctx the entity table
  */
 export function segmentCondition(def: SegmentDef, ctx: RuleContext): SqlFragment {
-  const path = `segment "${def.name}"`;
+  const path = note('pathSegment', { name: def.name });
   if (def.where !== undefined) {
-    if (!def.where.trim()) throw new RuleError('the SQL condition is empty', path, 'where');
+    if (!def.where.trim()) throw new RuleError(note('ruleSqlEmpty'), path, 'where');
     return new SqlFragment(`(${def.where.trim().replace(/;+$/, '')}\n)`);
   }
-  if (!def.rule) throw new RuleError('has no rule', path, 'rule');
+  if (!def.rule) throw new RuleError(note('ruleNone'), path, 'rule');
   return compileRule(def.rule, ctx, path);
 }
 
@@ -108,15 +118,15 @@ export function segmentQuery(cell: SegmentCell, referenceDate?: string): SqlFrag
 }
 
 function checkSegments(cell: SegmentCell): void {
-  if (!cell.table) throw new RuleError('choose the entity table', 'segment cell', 'table');
-  if (!cell.key) throw new RuleError('choose the key column', 'segment cell', 'key');
-  if (cell.segments.length === 0) throw new RuleError('add at least one segment', 'segment cell', 'segments');
+  if (!cell.table) throw new RuleError(note('ruleChooseEntityTable'), note('pathSegmentCell'), 'table');
+  if (!cell.key) throw new RuleError(note('ruleChooseKey'), note('pathSegmentCell'), 'key');
+  if (cell.segments.length === 0) throw new RuleError(note('ruleAddSegment'), note('pathSegmentCell'), 'segments');
   const seen = new Set<string>();
   const rest = cell.exclusive ? (cell.rest?.trim() || DEFAULT_REST) : undefined;
   for (const def of cell.segments) {
     const name = def.name.trim();
-    if (!name) throw new RuleError('a segment has no name', 'segment cell', 'name');
-    if (seen.has(name) || name === rest) throw new RuleError(`the name "${name}" is used twice`, `segment "${name}"`, 'name');
+    if (!name) throw new RuleError(note('ruleSegmentNoName'), note('pathSegmentCell'), 'name');
+    if (seen.has(name) || name === rest) throw new RuleError(note('ruleNameTwice', { name }), note('pathSegment', { name }), 'name');
     seen.add(name);
   }
 }
@@ -127,7 +137,7 @@ class Compiler {
   private behaviours = 0;
   constructor(private readonly ctx: RuleContext) {}
 
-  rule(rule: Rule, path: string): SqlFragment {
+  rule(rule: Rule, path: Note): SqlFragment {
     switch (rule.type) {
       case 'group':
         return this.group(rule, path, this.ctx);
@@ -138,24 +148,24 @@ class Compiler {
     }
   }
 
-  private group(group: RuleGroup, path: string, ctx: RuleContext): SqlFragment {
+  private group(group: RuleGroup, path: Note, ctx: RuleContext): SqlFragment {
     const parts = group.rules.map((r, i) => {
-      const at = `${path} › ${i + 1}`;
+      const at = deeper(path, i + 1);
       if (r.type === 'group') return this.group(r, at, ctx);
       if (r.type === 'condition') return this.condition(r, at, ctx);
-      if (ctx !== this.ctx) throw new RuleError('a behavioural condition cannot filter another table', at);
+      if (ctx !== this.ctx) throw new RuleError(note('ruleBehaviourNested'), at);
       return this.behaviour(r, at);
     });
     const body = parts.length === 0 ? sql`TRUE` : parts.length === 1 ? parts[0] : sql`(${join(parts, group.op === 'or' ? ' OR ' : ' AND ')})`;
     return group.not ? sql`(NOT coalesce(${body}, FALSE))` : body;
   }
 
-  private condition(cond: ColumnCondition, path: string, ctx: RuleContext): SqlFragment {
-    if (!cond.column) throw new RuleError('choose a column', path, 'column');
+  private condition(cond: ColumnCondition, path: Note, ctx: RuleContext): SqlFragment {
+    if (!cond.column) throw new RuleError(note('ruleChooseColumn'), path, 'column');
     const c = sql`${ident(ctx.alias)}.${ident(cond.column)}`;
     const list = () => {
       const values = cond.values ?? [];
-      if (values.length === 0) throw new RuleError('the list is empty', path, 'values');
+      if (values.length === 0) throw new RuleError(note('ruleListEmpty'), path, 'values');
       return values.map((x) => value(x, path));
     };
     const text = sql`lower(CAST(${c} AS VARCHAR))`;
@@ -195,7 +205,7 @@ class Compiler {
       case 'bottom_pct':
         return sql`${c} <= ${rankCut(cond.column, ctx.table, percent(cond.value, path), 'bottom')}`;
       default:
-        throw new RuleError(`unknown operator "${String(cond.op)}"`, path, 'op');
+        throw new RuleError(note('ruleUnknownOperator', { op: String(cond.op) }), path, 'op');
     }
   }
 
@@ -206,13 +216,13 @@ class Compiler {
    * as one grouped pass over the second table, about 2–3× faster than a correlated subquery, and
    * the expression stays self-contained (a plain-SQL segment can start from it).
    */
-  private behaviour(b: BehaviourCondition, path: string): SqlFragment {
-    if (!b.table) throw new RuleError('choose the table of events', path, 'table');
-    if (!b.key) throw new RuleError('choose the column that holds the key', path, 'key');
+  private behaviour(b: BehaviourCondition, path: Note): SqlFragment {
+    if (!b.table) throw new RuleError(note('ruleChooseEvents'), path, 'table');
+    if (!b.key) throw new RuleError(note('ruleChooseEventKey'), path, 'key');
     const alias = `__b${++this.behaviours}`;
     const inner: RuleContext = { ...this.ctx, table: b.table, alias };
     const col = (name: string | undefined, field: string) => {
-      if (!name) throw new RuleError(`choose the ${field === 'column' ? 'measured' : 'date'} column`, path, field);
+      if (!name) throw new RuleError(note(field === 'column' ? 'ruleChooseMeasured' : 'ruleChooseDate'), path, field);
       return sql`${ident(alias)}.${ident(name)}`;
     };
     const key = sql`${ident(alias)}.${ident(b.key)}`;
@@ -230,7 +240,7 @@ class Compiler {
         filters.push(sql`${d} BETWEEN ${dateValue(window.from, path)} AND ${dateValue(window.to, path)}`);
       }
     }
-    if (b.where && b.where.rules.length > 0) filters.push(this.group(b.where, `${path} › where`, inner));
+    if (b.where && b.where.rules.length > 0) filters.push(this.group(b.where, deeper(path, note('pathWhere')), inner));
     const rows = sql`SELECT ${key} FROM ${ident(b.table)} AS ${ident(alias)} WHERE ${join(filters, ' AND ')}`;
     const entity = sql`${ident(this.ctx.alias)}.${ident(this.ctx.key)}`;
     let measure: SqlFragment;
@@ -260,7 +270,7 @@ class Compiler {
         measure = sql`date_diff('day', max(CAST(${col(b.dateColumn, 'dateColumn')} AS DATE)), ${this.reference(path)})`;
         break;
       default:
-        throw new RuleError(`unknown measure "${String(b.measure)}"`, path, 'measure');
+        throw new RuleError(note('ruleUnknownMeasure', { measure: String(b.measure) }), path, 'measure');
     }
     const passing = sql`${entity} IN (${rows} GROUP BY ${key} HAVING ${compare(measure, b.op, b, path)})`;
     const empty = b.measure === 'count' || b.measure === 'sum' ? zeroPasses(b) : false;
@@ -269,9 +279,9 @@ class Compiler {
     return sql`(${passing} OR ${also})`;
   }
 
-  private reference(path: string): SqlFragment {
+  private reference(path: Note): SqlFragment {
     const date = this.ctx.referenceDate;
-    if (!date) throw new RuleError("needs the notebook's reference date (set it above the cells)", path, 'referenceDate');
+    if (!date) throw new RuleError(note('ruleNeedsReferenceDate'), path, 'referenceDate');
     return dateValue(date, path);
   }
 }
@@ -290,12 +300,12 @@ function rankCut(column: string, table: string, p: number, end: 'top' | 'bottom'
 const SYMBOLS = { eq: '=', neq: '<>', lt: '<', lte: '<=', gt: '>', gte: '>=' } as const;
 
 /** `left <op> operand`, or `left BETWEEN low AND high`; the operands come from the rule. */
-function compare(left: SqlFragment, op: BehaviourOp | undefined, rule: { value?: RuleValue; values?: RuleValue[] }, path: string): SqlFragment {
+function compare(left: SqlFragment, op: BehaviourOp | undefined, rule: { value?: RuleValue; values?: RuleValue[] }, path: Note): SqlFragment {
   if (op === 'between') {
     const [lo, hi] = pair(rule.values, path);
     return sql`${left} BETWEEN ${lo} AND ${hi}`;
   }
-  if (!op || !Object.hasOwn(SYMBOLS, op)) throw new RuleError('choose a comparison', path, 'op');
+  if (!op || !Object.hasOwn(SYMBOLS, op)) throw new RuleError(note('ruleChooseComparison'), path, 'op');
   return sql`${left} ${new SqlFragment(SYMBOLS[op])} ${value(rule.value, path)}`;
 }
 
@@ -325,36 +335,36 @@ function zeroPasses(b: BehaviourCondition): boolean | null {
   }
 }
 
-function value(v: RuleValue | undefined, path: string): SqlFragment {
-  if (v === undefined || (typeof v === 'number' && !Number.isFinite(v))) throw new RuleError('enter a value', path, 'value');
+function value(v: RuleValue | undefined, path: Note): SqlFragment {
+  if (v === undefined || (typeof v === 'number' && !Number.isFinite(v))) throw new RuleError(note('ruleEnterValue'), path, 'value');
   return typeof v === 'string' && isoDate.test(v) ? sql`CAST(${lit(v)} AS DATE)` : lit(v);
 }
 
-function textValue(v: RuleValue | undefined, path: string): SqlFragment {
-  if (v === undefined || v === '') throw new RuleError('enter a text', path, 'value');
+function textValue(v: RuleValue | undefined, path: Note): SqlFragment {
+  if (v === undefined || v === '') throw new RuleError(note('ruleEnterText'), path, 'value');
   return lit(String(v));
 }
 
-function pair(values: RuleValue[] | undefined, path: string): [SqlFragment, SqlFragment] {
-  if (!values || values.length !== 2) throw new RuleError('enter a lower and an upper bound', path, 'values');
+function pair(values: RuleValue[] | undefined, path: Note): [SqlFragment, SqlFragment] {
+  if (!values || values.length !== 2) throw new RuleError(note('ruleEnterBounds'), path, 'values');
   return [value(values[0], path), value(values[1], path)];
 }
 
-function dateValue(v: RuleValue | undefined, path: string): SqlFragment {
+function dateValue(v: RuleValue | undefined, path: Note): SqlFragment {
   if (typeof v !== 'string' || !isoDate.test(v) || Number.isNaN(Date.parse(v))) {
-    throw new RuleError('enter a date as YYYY-MM-DD', path, 'value');
+    throw new RuleError(note('ruleEnterDate'), path, 'value');
   }
   return sql`DATE ${lit(v)}`;
 }
 
-function days(v: RuleValue | undefined, path: string): number {
+function days(v: RuleValue | undefined, path: Note): number {
   const n = Number(v);
-  if (typeof v === 'boolean' || !Number.isInteger(n) || n < 1) throw new RuleError('enter a whole number of days (1 or more)', path, 'value');
+  if (typeof v === 'boolean' || !Number.isInteger(n) || n < 1) throw new RuleError(note('ruleEnterDays'), path, 'value');
   return n;
 }
 
-function percent(v: RuleValue | undefined, path: string): number {
+function percent(v: RuleValue | undefined, path: Note): number {
   const n = Number(v);
-  if (typeof v === 'boolean' || !(n > 0 && n <= 100)) throw new RuleError('enter a percentage between 0 and 100', path, 'value');
+  if (typeof v === 'boolean' || !(n > 0 && n <= 100)) throw new RuleError(note('ruleEnterPercent'), path, 'value');
   return n;
 }

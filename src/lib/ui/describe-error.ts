@@ -1,9 +1,16 @@
 import { EngineError } from '../engine/errors';
+import type { NoteKey, NoteValues } from '../i18n/note';
+import { noteText } from './language.svelte';
 
 /** What the UI shows of a failure: a one-line message, raw text for details, and where. */
 export interface ErrorView {
   code: string;
   message: string;
+  /** The message as the engine wrote it (English, or DuckDB's own text). */
+  text: string;
+  /** The engine's message key and values, when it made the message. */
+  key?: NoteKey;
+  values?: NoteValues;
   detail?: string;
   file?: string;
   line?: number;
@@ -11,16 +18,30 @@ export interface ErrorView {
 }
 
 /**
- * Turns anything thrown by an engine call into what the UI shows. `detail` is left out when it
- * repeats the message.
+ * Turns anything thrown by an engine call into what the UI shows. `message` is the engine's own
+ * message in the UI language at each read, so a stored view follows a language switch (DuckDB's
+ * texts stay as DuckDB wrote them). `detail` is left out when it repeats the message.
  * @param e the thrown value
  */
 export function describeError(e: unknown): ErrorView {
   if (e instanceof EngineError) {
-    const message = e.message.replace(/\s+$/, '');
-    const detail = e.detail && e.detail.trim() !== message.trim() ? e.detail : undefined;
-    return { code: e.code, message, detail, file: e.file, line: e.line, column: e.column };
+    const english = e.message.replace(/\s+$/, '');
+    const note = { key: e.key, values: e.values, text: english };
+    const detail = e.detail && e.detail.trim() !== english.trim() ? e.detail : undefined;
+    return {
+      code: e.code,
+      get message() {
+        return noteText(note);
+      },
+      text: english,
+      key: e.key,
+      values: e.values,
+      detail,
+      file: e.file,
+      line: e.line,
+      column: e.column
+    };
   }
-  if (e instanceof Error) return { code: 'INTERNAL', message: e.message, detail: e.stack };
-  return { code: 'INTERNAL', message: String(e) };
+  if (e instanceof Error) return { code: 'INTERNAL', message: e.message, text: e.message, detail: e.stack };
+  return { code: 'INTERNAL', message: String(e), text: String(e) };
 }

@@ -6,6 +6,7 @@
 import { addMessages, format, init, json, locale, unwrapFunctionStore } from 'svelte-i18n';
 import de from '../i18n/de.json';
 import en from '../i18n/en.json';
+import { flatValues, type NoteKey, type NoteValues } from '../i18n/note';
 
 export type Language = 'de' | 'en';
 
@@ -91,4 +92,23 @@ export function msg(id: string, values: Record<string, string | number | boolean
 export function msgList(id: string): string[] {
   const list = messageJson(id, language.current);
   return Array.isArray(list) ? list.map((_, i) => msg(`${id}.${i}`)) : [];
+}
+
+/**
+ * A message made by the engine (a load warning, an error) in the current UI language: its `notes`
+ * key formatted with its values, or its English text when it has no key this UI knows.
+ * @param note the key, values and English text
+ */
+export function noteText(note: { key?: NoteKey; values?: NoteValues; text: string }): string {
+  const id = `notes.${note.key}`;
+  if (!note.key || messageJson(id, language.current) === undefined) return note.text;
+  return msg(id, flatValues(note.values, noteText));
+}
+
+/**
+ * Why a notebook cell or source failed, in the current UI language when the engine made the message.
+ * @param run the failed run: its English `error` and, for the engine's own messages, their key
+ */
+export function runError(run: { error?: string; errorKey?: NoteKey; errorValues?: NoteValues }): string {
+  return noteText({ key: run.errorKey, values: run.errorValues, text: run.error ?? '' });
 }

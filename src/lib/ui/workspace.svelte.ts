@@ -397,7 +397,7 @@ export class Workspace {
       if (report.notRun.length) this.notices.push({ kind: 'info', message: t.report.notRunNotice(file, report.notRun.join(', ')) });
     } catch (e) {
       const view = describeError(e);
-      this.notices.push({ kind: 'error', message: `${t.report.failedExport}: ${view.message}`, detail: view.detail });
+      this.notices.push({ kind: 'error', message: () => `${t.report.failedExport}: ${view.message}`, detail: view.detail });
     }
   }
 
@@ -411,7 +411,7 @@ export class Workspace {
       saveFile(new TextEncoder().encode(text), fileName, 'application/sql');
     } catch (e) {
       const view = describeError(e);
-      this.notices.push({ kind: 'error', message: `${t.sqlScript.failed}: ${view.message}`, detail: view.detail });
+      this.notices.push({ kind: 'error', message: () => `${t.sqlScript.failed}: ${view.message}`, detail: view.detail });
     }
   }
 
@@ -520,7 +520,7 @@ export class Workspace {
       for (const statement of dropStatements(objects)) await this.#queue.run((c) => c.call((api) => api.exec(statement)));
     } catch (e) {
       const view = describeError(e);
-      this.notices.push({ kind: 'error', message: view.message, detail: view.detail });
+      this.notices.push({ kind: 'error', message: () => view.message, detail: view.detail });
     }
     this.tables = [];
     this.selected = null;

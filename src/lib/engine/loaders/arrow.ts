@@ -13,9 +13,10 @@ import {
 } from 'apache-arrow';
 import { uniqueColumnNames } from '../../sql/names';
 import { ident, sql } from '../../sql/quote';
+import { note, said, type Note } from '../../i18n/note';
 import { EngineError } from '../errors';
 import type { ByteSource } from '../source';
-import { checkCancelled, count, sampleSize, selectColumns } from './common';
+import { checkCancelled, sampleSize, selectColumns } from './common';
 import type { InspectContext, Loader, LoadContext, LoadResult } from './types';
 
 const CHUNK = 4 * 1024 * 1024;
@@ -47,18 +48,18 @@ export const arrowLoader: Loader = {
       availableBytes: ctx.availableBytes,
       fits: memoryBytes <= ctx.availableBytes,
       columns: plan.fields.map((f) => ({ name: f.name, type: duckdbType(f.type) })),
-      warnings: ['The row count is estimated from the file size; Arrow streams do not record it up front.']
+      warnings: [note('arrowRowsEstimated')]
     };
   },
   async load(ctx) {
     const insertArrow = ctx.db.insertArrow?.bind(ctx.db);
-    if (!insertArrow) throw new EngineError({ code: 'UNSUPPORTED', message: 'This engine cannot insert Arrow data.', file: ctx.source.name });
+    if (!insertArrow) throw new EngineError({ code: 'UNSUPPORTED', ...said('noArrowInsert'), file: ctx.source.name });
     const progress = { bytesRead: 0 };
     const reader = await openReader(ctx.source, progress);
     const plan = planFields(ctx, reader.schema);
     const schema = new Schema(plan.fields);
     const limit = sampleSize(ctx);
-    const warnings: string[] = [];
+    const warnings: Note[] = [];
     let rows = 0;
     let first = true;
     try {
@@ -72,7 +73,7 @@ export const arrowLoader: Loader = {
         rows += out.numRows;
         ctx.onProgress({ phase: 'reading', bytesRead: Math.min(progress.bytesRead, ctx.source.size), bytesTotal: ctx.source.size, rows });
         if (limit !== null && rows >= limit) {
-          warnings.push(`Loaded the first ${count(rows)} rows (sample); the rest of the file was not read.`);
+          warnings.push(note('sampleRest', { rows }));
           break;
         }
       }
@@ -228,12 +229,9 @@ export function checkFooter(file: Uint8Array): void {
 function damaged(source: ByteSource, cause: unknown): EngineError {
   const detail = cause instanceof Error ? cause.message : String(cause);
   if (/^\{"exception_type"/.test(detail)) {
-    return new EngineError({ code: 'UNSUPPORTED', message: 'DuckDB cannot take a column type of this Arrow file.', detail, file: source.name }, { cause });
+    return new EngineError({ code: 'UNSUPPORTED', ...said('arrowType'), detail, file: source.name }, { cause });
   }
-  return new EngineError(
-    { code: 'FILE_FORMAT', message: 'The Arrow IPC file is damaged or not an Arrow file (truncated?).', detail, file: source.name },
-    { cause }
-  );
+  return new EngineError({ code: 'FILE_FORMAT', ...said('arrowDamaged'), detail, file: source.name }, { cause });
 }
 
 function typeWidth(type: DataType): number {

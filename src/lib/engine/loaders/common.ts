@@ -1,7 +1,8 @@
 /**
  * Helpers shared by the loaders (and the engine): cancellation, column selection, native file
- * paths, sample sizes, counts in messages.
+ * paths, sample sizes, name lists in messages.
  */
+import { said } from '../../i18n/note';
 import { EngineError } from '../errors';
 import type { InspectContext, LoadContext } from './types';
 
@@ -10,7 +11,7 @@ import type { InspectContext, LoadContext } from './types';
  * @param file the file being loaded
  */
 export function cancelledError(file: string): EngineError {
-  return new EngineError({ code: 'CANCELLED', message: 'Loading was cancelled.', file });
+  return new EngineError({ code: 'CANCELLED', ...said('loadCancelled'), file });
 }
 
 /**
@@ -39,11 +40,7 @@ export function selectColumns(ctx: InspectContext, available: readonly string[])
     else picked.add(hit);
   }
   if (missing.length) {
-    throw new EngineError({
-      code: 'FILE_FORMAT',
-      message: `The file has no column ${missing.map((m) => `"${m}"`).join(', ')}. Its columns are: ${available.map((a) => `"${a}"`).join(', ')}.`,
-      file: ctx.source.name
-    });
+    throw new EngineError({ code: 'FILE_FORMAT', ...said('noColumn', { names: quotedList(missing), columns: quotedList(available) }), file: ctx.source.name });
   }
   return available.filter((a) => picked.has(a));
 }
@@ -72,9 +69,9 @@ export function sampleSize(ctx: InspectContext): number | null {
 }
 
 /**
- * Formats a count for messages: `541,909`.
- * @param n the count
+ * Names for messages: `"a", "b"`.
+ * @param names the names
  */
-export function count(n: number): string {
-  return n.toLocaleString('en-US');
+export function quotedList(names: readonly string[]): string {
+  return names.map((n) => `"${n}"`).join(', ');
 }

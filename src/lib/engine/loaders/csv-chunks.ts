@@ -1,4 +1,5 @@
 import { scanRecords, type ScanDialect, type ScanResult } from '../../sql/csv-scan';
+import { note, said, type Note } from '../../i18n/note';
 import { EngineError } from '../errors';
 import type { ByteSource } from '../source';
 import { looksBinary } from './detect';
@@ -60,18 +61,10 @@ export class CsvChunks {
   }
 
   /** Notes on how the text was decoded. */
-  get warnings(): string[] {
+  get warnings(): Note[] {
     if (this.#fallbackAt < 0) return [];
-    if (this.#sawUtf8) {
-      return [
-        `Mixed encodings: ${this.#legacyLines.toLocaleString('en')} line${this.#legacyLines === 1 ? ' is' : 's are'} not valid UTF-8 and ${this.#legacyLines === 1 ? 'was' : 'were'} read as Windows-1252; the rest is UTF-8.`
-      ];
-    }
-    return [
-      this.#fallbackFirst
-        ? 'Read as Windows-1252 (not valid UTF-8).'
-        : `Read as Windows-1252 from byte ${this.#fallbackAt.toLocaleString('en')} on (not valid UTF-8 there).`
-    ];
+    if (this.#sawUtf8) return [note('mixedEncodings', { lines: this.#legacyLines })];
+    return [this.#fallbackFirst ? note('windows1252') : note('windows1252From', { at: this.#fallbackAt })];
   }
 
   /** Whether the whole file has been read. */
@@ -100,10 +93,7 @@ export class CsvChunks {
     if (UTF8_BOM.every((b, i) => first[i] === b)) this.#pos = 3;
     if (looksBinary(first.subarray(this.#pos))) {
       if (looksUtf16(first)) throw utf16();
-      throw new EngineError({
-        code: 'FILE_FORMAT',
-        message: 'This is not a text file (it contains NUL bytes or control characters), so it cannot be read as CSV.'
-      });
+      throw new EngineError({ code: 'FILE_FORMAT', ...said('csvNotText') });
     }
     this.#head = (await this.#read()) ?? '';
     return this.#head;
@@ -173,10 +163,7 @@ export class CsvChunks {
     }
     const nul = text.indexOf('\0');
     if (nul >= 0) {
-      throw new EngineError({
-        code: 'FILE_FORMAT',
-        message: `The file contains a NUL byte (near byte ${(start + nul).toLocaleString('en')}); it is binary, not CSV text.`
-      });
+      throw new EngineError({ code: 'FILE_FORMAT', ...said('csvNulByte', { at: start + nul }) });
     }
     return text;
   }
@@ -250,22 +237,13 @@ function validUtf8(bytes: Uint8Array): boolean {
 }
 
 function longLine(line: number, maxChars: number): EngineError {
-  return new EngineError({
-    code: 'FILE_FORMAT',
-    message: `Line ${line.toLocaleString('en')} is longer than ${Math.round(maxChars / (1 << 20))} MB and has no line break, so it is not a row of a table. Check that the file is really CSV (not one long JSON text or a binary file) and that its lines end with line breaks.`
-  });
+  return new EngineError({ code: 'FILE_FORMAT', ...said('csvLongLine', { line, mb: Math.round(maxChars / (1 << 20)) }) });
 }
 
 function utf16(): EngineError {
-  return new EngineError({
-    code: 'FILE_FORMAT',
-    message: 'The file is UTF-16 text (Excel\'s "Unicode text"). Save it as "CSV UTF-8" or "CSV (semicolon separated)" and load it again.'
-  });
+  return new EngineError({ code: 'FILE_FORMAT', ...said('csvUtf16') });
 }
 
 function unbalancedQuote(quote: string, line: number): EngineError {
-  return new EngineError({
-    code: 'FILE_FORMAT',
-    message: `A quoted field (${quote}) that starts on line ${line.toLocaleString('en')} never ends. Check the quote character, or load with quote set to none.`
-  });
+  return new EngineError({ code: 'FILE_FORMAT', ...said('csvUnbalancedQuote', { quote, line }) });
 }

@@ -1,6 +1,7 @@
 import type { CsvOptions, LoadEstimate } from '../api';
 import type { Db } from '../db';
 import { EngineError } from '../errors';
+import { note, said, type Note } from '../../i18n/note';
 import { uniqueColumnNames } from '../../sql/names';
 import { ident, join, lit, sql, type SqlFragment } from '../../sql/quote';
 import { sniffDialect, type ScanDialect } from '../../sql/csv-scan';
@@ -28,7 +29,7 @@ import {
   type DateFormatDef,
   type NumberLocale
 } from '../../sql/csv-types';
-import { checkCancelled, sampleSize } from './common';
+import { checkCancelled, quotedList, sampleSize } from './common';
 import { CsvChunks, type CsvChunk } from './csv-chunks';
 import type { InspectContext, LoadContext, LoadResult, Loader } from './types';
 
@@ -69,7 +70,7 @@ interface CsvPlan {
   columns: PlannedColumn[];
   numberLocale: NumberLocale;
   dateFormat?: string;
-  warnings: string[];
+  warnings: Note[];
   /** Data records in the first chunk. */
   firstRows: number;
 }
@@ -103,7 +104,7 @@ async function inspectCsv(ctx: InspectContext, chunkBytes: number): Promise<Load
     const sampleBytes = (chunk.bytesRead * chunk.text.length) / Math.max(1, chunk.text.length + chunks.carried);
     let rows = chunks.done && chunks.carried === 0 ? plan.firstRows : Math.round((plan.firstRows / Math.max(1, sampleBytes)) * ctx.source.size);
     const warnings = [...chunks.warnings, ...plan.warnings];
-    if (!chunks.done) warnings.push(`Row count and types estimated from the first ${formatBytes(chunkBytes)}.`);
+    if (!chunks.done) warnings.push(note('csvEstimated', { size: formatBytes(chunkBytes) }));
     const sampleRows = ctx.options.sampleRows;
     if (sampleRows !== undefined && sampleRows > 0) rows = Math.min(rows, sampleRows);
     const memoryBytes = estimateTableBytes(
@@ -187,14 +188,12 @@ async function loadCsv(ctx: LoadContext, chunkBytes: number): Promise<LoadResult
       }
       isFirst = false;
     }
-    if (tooFew > 0) warnings.push(`${plural(tooFew, 'row')} had fewer than ${width} fields; the missing values are NULL.`);
-    if (tooMany > 0) warnings.push(`${plural(tooMany, 'row')} had more than ${width} fields; the extra fields were dropped.`);
-    for (const [name, count] of forcedNulls) {
-      warnings.push(`Column "${name}": ${plural(count, 'value')} did not fit the chosen type and became NULL.`);
-    }
+    if (tooFew > 0) warnings.push(note('csvTooFewFields', { rows: tooFew, width: String(width) }));
+    if (tooMany > 0) warnings.push(note('csvTooManyFields', { rows: tooMany, width: String(width) }));
+    for (const [name, count] of forcedNulls) warnings.push(note('csvForcedNulls', { name, values: count }));
     if (rows >= sampleRows && (seen > rows || !chunks.done)) {
       const total = chunks.done ? seen : Math.round((seen / Math.max(1, chunks.bytesRead)) * source.size);
-      warnings.push(`Loaded a sample: the first ${rows.toLocaleString('en')} rows of ${chunks.done ? '' : 'about '}${total.toLocaleString('en')}.`);
+      warnings.push(note(chunks.done ? 'csvSample' : 'csvSampleOfAbout', { rows, total }));
     }
     const conversions: Record<string, string> = {};
     for (const c of columns) {
@@ -235,7 +234,7 @@ async function planCsv(
   });
   const chunk = await chunks.next(dialect);
   if (!chunk || chunk.scan.records === 0) {
-    throw new EngineError({ code: 'FILE_EMPTY', message: 'The file has no rows (only empty lines).' });
+    throw new EngineError({ code: 'FILE_EMPTY', ...said('csvNoRows') });
   }
   const rawWidth = maxFields(chunk);
   await stageChunk(db, raw, fileName, chunk, dialect, rawWidth);
@@ -290,12 +289,8 @@ async function planCsv(
 
   const selected = selectColumns(ctx.options.columns, originals, names);
   const numberLocale: NumberLocale = locale ?? fallbackLocale ?? 'en';
-  const warnings: string[] = [];
-  if (wide) {
-    warnings.push(
-      `The file has ${rawWidth.toLocaleString('en')} columns, more than the ${WIDE_CSV_COLUMNS.toLocaleString('en')} whose types are detected: all columns are text${opts.header === undefined ? ' and the first line is the header' : ''}. Set column types in the CSV options where needed.`
-    );
-  }
+  const warnings: Note[] = [];
+  if (wide) warnings.push(note(opts.header === undefined ? 'csvWideHeader' : 'csvWide', { columns: rawWidth, detected: WIDE_CSV_COLUMNS }));
   const typeOverrides = new Map(Object.entries(opts.columnTypes ?? {}));
   const columns: PlannedColumn[] = selected.map((i) => {
     const key = [originals[i], names[i]].find((k) => typeOverrides.has(k));
@@ -304,7 +299,7 @@ async function planCsv(
       try {
         conversion = forcedConversion(typeOverrides.get(key)!, conversion, numberLocale, opts.dateFormat);
       } catch (e) {
-        throw new EngineError({ code: 'UNSUPPORTED', message: `Column "${key}": ${(e as Error).message}` });
+        throw new EngineError({ code: 'UNSUPPORTED', ...said('csvColumnType', { name: key, reason: (e as Error).message }) });
       }
       typeOverrides.delete(key);
     } else if (decisions[i].warning) {
@@ -318,7 +313,7 @@ async function planCsv(
       meanChars: stats[i].n > 0 ? stats[i].chars / stats[i].n : 0
     };
   });
-  for (const key of typeOverrides.keys()) warnings.push(`A type was set for column "${key}", which the file does not have.`);
+  for (const key of typeOverrides.keys()) warnings.push(note('csvTypeForMissingColumn', { name: key }));
   const dateColumn = columns.find((c) => c.conversion.kind === 'date' && c.conversion.format.formats !== 'cast');
   const dateFormat =
     opts.dateFormat ??
@@ -334,11 +329,8 @@ async function planCsv(
  */
 async function stageChunk(db: Db, raw: string, fileName: string, chunk: CsvChunk, dialect: ScanDialect, width: number): Promise<void> {
   if (width > MAX_CSV_COLUMNS) {
-    const shown = dialect.delimiter === '\t' ? 'tab' : `"${dialect.delimiter}"`;
-    throw new EngineError({
-      code: 'FILE_FORMAT',
-      message: `A row in lines ${chunk.firstLine.toLocaleString('en')}–${(chunk.firstLine + chunk.scan.lines - 1).toLocaleString('en')} has ${width.toLocaleString('en')} fields split by ${shown}; seglab reads at most ${MAX_CSV_COLUMNS.toLocaleString('en')} columns. Check the delimiter, or whether the file is a table at all.`
-    });
+    const lines = { from: chunk.firstLine, to: chunk.firstLine + chunk.scan.lines - 1, fields: width, max: MAX_CSV_COLUMNS };
+    throw new EngineError({ code: 'FILE_FORMAT', ...said(dialect.delimiter === '\t' ? 'csvTooWideTab' : 'csvTooWide', { ...lines, delimiter: dialect.delimiter }) });
   }
   const columns = join(Array.from({ length: width }, (_, i) => sql`${lit(`c${i + 1}`)}: 'VARCHAR'`));
   const query = sql`CREATE OR REPLACE TEMP TABLE ${ident(raw)} AS SELECT * FROM read_csv(${lit(db.filePath(fileName))},
@@ -381,7 +373,7 @@ async function convertChunk(
   chunk: ChunkRows,
   columns: PlannedColumn[],
   locale: NumberLocale,
-  warnings: string[],
+  warnings: Note[],
   forcedNulls: Map<string, number>
 ): Promise<void> {
   const stage = async () => {
@@ -424,7 +416,7 @@ async function widen(
   chunk: ChunkRows,
   misfits: { c: PlannedColumn; i: number }[],
   locale: NumberLocale,
-  warnings: string[]
+  warnings: Note[]
 ): Promise<void> {
   const parts: SqlFragment[] = [];
   for (const { c, i } of misfits) {
@@ -442,17 +434,18 @@ async function widen(
   const [check] = await db.rows<Record<string, number | string | null>>(String(sql`SELECT ${parts} FROM ${ident(chunk.values)}`));
   for (const { c, i } of misfits) {
     const example = String(check[`e${i}`]);
-    const row = (chunk.firstRow + Number(check[`r${i}`])).toLocaleString('en');
+    const at = chunk.firstRow + Number(check[`r${i}`]);
+    const row = at.toLocaleString('en');
     const was = conversionLabel(c.conversion) ?? c.conversion.type;
     if (c.conversion.type === 'BIGINT' && Number(check[`d${i}`] ?? 1) === 0) {
       await db.exec(String(sql`ALTER TABLE ${ident(table)} ALTER ${ident(c.name)} TYPE DOUBLE`));
-      warnings.push(`Column "${c.name}" changed from whole numbers to DOUBLE at row ${row} ("${example}").`);
+      warnings.push(note('csvToDouble', { name: c.name, row: at, example }));
       c.conversion = { kind: 'number', type: 'DOUBLE', locale: numberLocaleOf(c.conversion, locale) };
     } else {
       await db.exec(
         String(sql`ALTER TABLE ${ident(table)} ALTER ${ident(c.name)} TYPE VARCHAR USING ${backToText(c.name, c.conversion)}`)
       );
-      warnings.push(`Column "${c.name}" changed to text: row ${row} has "${example}", which is not a ${was}.`);
+      warnings.push(note('csvToText', { name: c.name, row: at, example, was }));
       c.conversion = { kind: 'text', type: 'VARCHAR', label: `text (was ${was} until row ${row})` };
     }
   }
@@ -468,10 +461,7 @@ function selectColumns(wanted: readonly string[] | undefined, originals: readonl
     const exact = [originals, names].map((list) => list.findIndex((n) => n === w || n.trim() === w.trim())).find((i) => i >= 0);
     const i = exact ?? names.findIndex((n) => n.toLowerCase() === w.trim().toLowerCase());
     if (i < 0) {
-      throw new EngineError({
-        code: 'SQL_BIND',
-        message: `The file has no column "${w}". Its columns are: ${names.map((n) => `"${n}"`).join(', ')}.`
-      });
+      throw new EngineError({ code: 'SQL_BIND', ...said('noColumn', { names: `"${w}"`, columns: quotedList(names) }) });
     }
     return i;
   });
@@ -497,13 +487,13 @@ function normaliseDelimiter(d: string): string {
   const named: Record<string, string> = { tab: '\t', '\\t': '\t', semicolon: ';', comma: ',', pipe: '|' };
   const value = named[d.toLowerCase()] ?? d;
   if (value.length !== 1) {
-    throw new EngineError({ code: 'UNSUPPORTED', message: `The delimiter must be one character; got "${d}".` });
+    throw new EngineError({ code: 'UNSUPPORTED', ...said('csvDelimiterLength', { got: d }) });
   }
   return value;
 }
 
 function normaliseQuote(q: string): string {
-  if (q.length > 1) throw new EngineError({ code: 'UNSUPPORTED', message: `The quote must be one character or none; got "${q}".` });
+  if (q.length > 1) throw new EngineError({ code: 'UNSUPPORTED', ...said('csvQuoteLength', { got: q }) });
   return q;
 }
 
@@ -515,15 +505,9 @@ function csvError(e: unknown, firstLine: number): EngineError {
     .split('\n')
     .map((l) => l.trim())
     .find((l) => l && !/^(Invalid Input|Parameter Not Allowed|Conversion) Error|^Original Line|^CSV Error/.test(l));
-  const where = line ? `line ${(firstLine + Number(line[1]) - 1).toLocaleString('en')}` : 'a line';
-  return new EngineError(
-    { code: 'FILE_FORMAT', message: `The CSV could not be read at ${where}: ${reason ?? detail.split('\n')[0]}`, detail },
-    { cause: e }
-  );
-}
-
-function plural(n: number, word: string): string {
-  return `${n.toLocaleString('en')} ${word}${n === 1 ? '' : 's'}`;
+  const problem = reason ?? detail.split('\n')[0];
+  const what = line ? said('csvUnreadableAt', { line: firstLine + Number(line[1]) - 1, reason: problem }) : said('csvUnreadable', { reason: problem });
+  return new EngineError({ code: 'FILE_FORMAT', ...what, detail }, { cause: e });
 }
 
 function formatBytes(n: number): string {

@@ -1,4 +1,5 @@
 import type { FileFormat } from '../api';
+import { said } from '../../i18n/note';
 import { EngineError } from '../errors';
 import type { ByteSource } from '../source';
 import { formatFromName } from '../../notebook/model';
@@ -15,7 +16,7 @@ const BINARY_FORMATS = new Set<FileFormat>(['parquet', 'arrow', 'xlsx']);
  */
 export async function detectFormat(source: ByteSource): Promise<FileFormat> {
   if (source.size === 0) {
-    throw new EngineError({ code: 'FILE_EMPTY', message: 'The file is empty (0 bytes).', file: source.name });
+    throw new EngineError({ code: 'FILE_EMPTY', ...said('fileEmpty'), file: source.name });
   }
   const head = await source.read(0, Math.min(source.size, 4096));
   const ascii = String.fromCharCode(...head.subarray(0, 8));
@@ -25,21 +26,13 @@ export async function detectFormat(source: ByteSource): Promise<FileFormat> {
   if (head[0] === 0xff && head[1] === 0xff && head[2] === 0xff && head[3] === 0xff) return 'arrow';
   if (ascii.startsWith('PK\x03\x04')) {
     if (ext === 'xlsx' || ext === 'xlsm') return 'xlsx';
-    throw new EngineError({
-      code: 'UNSUPPORTED',
-      message: 'This is a ZIP archive. Unpack it and drop the CSV, Parquet, JSON or Excel file inside.',
-      file: source.name
-    });
+    throw new EngineError({ code: 'UNSUPPORTED', ...said('zipArchive'), file: source.name });
   }
   if (head[0] === 0xd0 && head[1] === 0xcf && head[2] === 0x11 && head[3] === 0xe0) {
-    throw new EngineError({
-      code: 'UNSUPPORTED',
-      message: 'This is an old Excel .xls (or other OLE) file. Save it as .xlsx or CSV and drop it again.',
-      file: source.name
-    });
+    throw new EngineError({ code: 'UNSUPPORTED', ...said('oldExcel'), file: source.name });
   }
   if (head[0] === 0x1f && head[1] === 0x8b) {
-    throw new EngineError({ code: 'UNSUPPORTED', message: 'Gzip-compressed files are not supported yet: unpack it first.', file: source.name });
+    throw new EngineError({ code: 'UNSUPPORTED', ...said('gzip'), file: source.name });
   }
   const byExt = formatFromName(source.name);
   if (byExt === 'json' || byExt === 'ndjson') return jsonShape(head) ?? byExt;
@@ -47,11 +40,7 @@ export async function detectFormat(source: ByteSource): Promise<FileFormat> {
   const shape = jsonShape(head);
   if (shape) return shape;
   if (looksBinary(head)) {
-    throw new EngineError({
-      code: 'FILE_FORMAT',
-      message: 'The file is not text and not a known binary format (Parquet, Arrow, Excel).',
-      file: source.name
-    });
+    throw new EngineError({ code: 'FILE_FORMAT', ...said('unknownBinary'), file: source.name });
   }
   return 'csv';
 }

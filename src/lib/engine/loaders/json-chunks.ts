@@ -1,3 +1,4 @@
+import { said } from '../../i18n/note';
 import { EngineError } from '../errors';
 import type { ByteSource } from '../source';
 
@@ -66,7 +67,7 @@ export async function* arrayChunks(source: ByteSource, chunkBytes: number): Asyn
       if (b === NL) line++;
       if (done) {
         if (!isSpace(b)) {
-          throw new EngineError({ code: 'FILE_FORMAT', message: `The JSON array ends early: there is more text after its closing "]" (line ${line}).`, file: source.name });
+          throw new EngineError({ code: 'FILE_FORMAT', ...said('jsonEndsEarly', { line: String(line) }), file: source.name });
         }
         continue;
       }
@@ -111,7 +112,7 @@ export async function* arrayChunks(source: ByteSource, chunkBytes: number): Asyn
     }
   }
   if (!done) {
-    throw new EngineError({ code: 'FILE_FORMAT', message: `The JSON array is not closed: the file ends inside it (line ${line}; truncated?).`, file: source.name });
+    throw new EngineError({ code: 'FILE_FORMAT', ...said('jsonNotClosed', { line: String(line) }), file: source.name });
   }
 }
 
@@ -194,11 +195,7 @@ export function checkJsonDepth(bytes: Uint8Array, file: string, firstLine: numbe
     } else if (b === QUOTE) inString = true;
     else if (b === OPEN || b === LBRACE) {
       if (++depth - outer > MAX_JSON_DEPTH) {
-        throw new EngineError({
-          code: 'FILE_FORMAT',
-          message: `The JSON is nested more than ${MAX_JSON_DEPTH} levels deep (line ${line.toLocaleString('en')}), too deep to be columns of a table. Flatten the data before loading it.`,
-          file
-        });
+        throw new EngineError({ code: 'FILE_FORMAT', ...said('jsonTooDeep', { depth: MAX_JSON_DEPTH, line }), file });
       }
     } else if (b === CLOSE || b === RBRACE) depth--;
   }

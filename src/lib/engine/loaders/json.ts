@@ -1,9 +1,10 @@
 import { join, ident, lit, sql, type SqlFragment } from '../../sql/quote';
 import type { LoadEstimate } from '../api';
+import { note, said, type Note } from '../../i18n/note';
 import { EngineError } from '../errors';
 import type { ByteSource } from '../source';
 import { columnsToIPC, duckdbTypeName, kindWidth } from './arrow-build';
-import { checkCancelled, count, nativeFilePath, sampleSize, selectColumns } from './common';
+import { checkCancelled, nativeFilePath, sampleSize, selectColumns } from './common';
 import { arrayChunks, checkJsonDepth, jsonTop, ndjsonChunks, type JsonChunk } from './json-chunks';
 import { jsonErrorLine, recordsToColumns } from './json-records';
 import type { InspectContext, Loader, LoadContext, LoadResult } from './types';
@@ -39,7 +40,7 @@ interface State {
   created: boolean;
   rows: number;
   conversions: Record<string, string>;
-  warnings: string[];
+  warnings: Note[];
   /** Key order of the first records, so columns follow the file rather than the alphabet. */
   order: string[] | null;
   /** DuckDB's JSON reader refused a chunk: the rest is parsed in JS. */
@@ -52,7 +53,7 @@ async function loadJson(ctx: LoadContext, format: JsonFormat): Promise<LoadResul
   const sample = sampleSize(ctx);
   if (format === 'json') {
     const top = await jsonTop(ctx.source);
-    if (top === 'empty') throw new EngineError({ code: 'FILE_EMPTY', message: 'The file holds no JSON, only white space.', file: ctx.source.name });
+    if (top === 'empty') throw new EngineError({ code: 'FILE_EMPTY', ...said('jsonBlank'), file: ctx.source.name });
     if (top === 'scalar') throw notRecords(ctx.source);
     if (top === 'object') {
       await loadObject(ctx, state);
@@ -70,11 +71,11 @@ async function loadJson(ctx: LoadContext, format: JsonFormat): Promise<LoadResul
 }
 
 async function finish(ctx: LoadContext, state: State, sample: number | null): Promise<LoadResult> {
-  if (!state.created) throw new EngineError({ code: 'FILE_EMPTY', message: 'The JSON file holds no records.', file: ctx.source.name });
+  if (!state.created) throw new EngineError({ code: 'FILE_EMPTY', ...said('jsonNoRecords'), file: ctx.source.name });
   const table = ident(ctx.table);
   if (sample !== null && state.rows > sample) {
     await ctx.db.exec(String(sql`DELETE FROM ${table} WHERE rowid >= ${sample}`));
-    state.warnings.push(`Loaded the first ${count(sample)} records (sample); the rest of the file was not read.`);
+    state.warnings.push(note('jsonSample', { records: sample }));
   }
   if (ctx.options.columns?.length) {
     const names = (await describe(ctx, ctx.table)).map((c) => c.name);
@@ -110,7 +111,7 @@ async function insertChunk(ctx: LoadContext, chunk: JsonChunk, format: JsonForma
   }
   if (!viaDuckDB) {
     const insertArrow = ctx.db.insertArrow?.bind(ctx.db);
-    if (!insertArrow) throw new EngineError({ code: 'UNSUPPORTED', message: 'This engine cannot insert Arrow data.', file: ctx.source.name });
+    if (!insertArrow) throw new EngineError({ code: 'UNSUPPORTED', ...said('noArrowInsert'), file: ctx.source.name });
     const records = parseChunk(ctx, text ?? decoder.decode(chunk.bytes), chunk, format);
     const { columns, conversions } = recordsToColumns(records);
     if (!columns.length) throw notRecords(ctx.source);
@@ -133,11 +134,12 @@ function parseChunk(ctx: LoadContext | InspectContext, text: string, chunk: Json
     const message = e instanceof Error ? e.message : String(e);
     let line = jsonErrorLine(message, text);
     if (format === 'ndjson') line = badNdjsonLine(text) ?? line;
-    const where = line === undefined ? `in the lines from ${chunk.firstLine} on` : `on line ${chunk.firstLine + line - 1}`;
-    throw new EngineError(
-      { code: 'FILE_FORMAT', message: `The JSON is not valid ${where}: ${message.replace(/ in JSON at position \d+.*$/, '')}.`, detail: message, file: ctx.source.name },
-      { cause: e }
-    );
+    const reason = message.replace(/ in JSON at position \d+.*$/, '');
+    const what =
+      line === undefined
+        ? said('jsonInvalidFrom', { line: String(chunk.firstLine), reason })
+        : said('jsonInvalidAt', { line: String(chunk.firstLine + line - 1), reason });
+    throw new EngineError({ code: 'FILE_FORMAT', ...what, detail: message, file: ctx.source.name }, { cause: e });
   }
 }
 
@@ -225,7 +227,7 @@ async function loadObject(ctx: LoadContext, state: State): Promise<void> {
   const { records, note } = await objectRecords(ctx);
   state.warnings.push(note);
   const insertArrow = ctx.db.insertArrow?.bind(ctx.db);
-  if (!insertArrow) throw new EngineError({ code: 'UNSUPPORTED', message: 'This engine cannot insert Arrow data.', file: ctx.source.name });
+  if (!insertArrow) throw new EngineError({ code: 'UNSUPPORTED', ...said('noArrowInsert'), file: ctx.source.name });
   const { columns, conversions } = recordsToColumns(records);
   if (!columns.length) throw notRecords(ctx.source);
   Object.assign(state.conversions, conversions);
@@ -234,13 +236,9 @@ async function loadObject(ctx: LoadContext, state: State): Promise<void> {
   state.rows = records.length;
 }
 
-async function objectRecords(ctx: InspectContext): Promise<{ records: unknown[]; note: string }> {
+async function objectRecords(ctx: InspectContext): Promise<{ records: unknown[]; note: Note }> {
   if (ctx.source.size > Math.min(OBJECT_LIMIT, ctx.availableBytes / 4)) {
-    throw new EngineError({
-      code: 'FILE_TOO_LARGE',
-      message: 'This JSON file is one large object, which must be read whole; it is too big for that. Save it as an array of records or as NDJSON.',
-      file: ctx.source.name
-    });
+    throw new EngineError({ code: 'FILE_TOO_LARGE', ...said('jsonObjectTooLarge'), file: ctx.source.name });
   }
   const bytes = await ctx.source.read(0, ctx.source.size);
   checkJsonDepth(bytes, ctx.source.name, 1, 0);
@@ -249,15 +247,15 @@ async function objectRecords(ctx: InspectContext): Promise<{ records: unknown[];
   const lists = Object.entries(obj).filter(([, v]) => Array.isArray(v) && v.length && v.every((x) => x !== null && typeof x === 'object'));
   if (lists.length === 1) {
     const [key, list] = lists[0];
-    return { records: list as unknown[], note: `The file is one JSON object; loaded the ${count((list as unknown[]).length)} records of its "${key}" list.` };
+    return { records: list as unknown[], note: note('jsonObjectList', { records: (list as unknown[]).length, key }) };
   }
-  return { records: [obj], note: 'The file is one JSON object, not a list of records; loaded it as a single row.' };
+  return { records: [obj], note: note('jsonObjectRow') };
 }
 
 async function loadNative(ctx: LoadContext, format: JsonFormat): Promise<LoadResult> {
   const { path, registered } = await nativeFilePath(ctx, format === 'json' ? '.json' : '.ndjson');
   const n = sampleSize(ctx);
-  const warnings: string[] = [];
+  const warnings: Note[] = [];
   try {
     const limit = n !== null ? sql` LIMIT ${n}` : sql``;
     const fmt = lit(format === 'json' ? 'auto' : 'newline_delimited');
@@ -266,7 +264,7 @@ async function loadNative(ctx: LoadContext, format: JsonFormat): Promise<LoadRes
     if (registered) await ctx.db.dropFile(registered);
   }
   const state: State = { created: true, rows: 0, conversions: {}, warnings, order: null };
-  if (n !== null) warnings.push(`Loaded at most the first ${count(n)} records (sample).`);
+  if (n !== null) warnings.push(note('jsonSampleAtMost', { records: n }));
   return finish(ctx, state, null);
 }
 
@@ -274,7 +272,7 @@ async function inspectJson(ctx: InspectContext, format: JsonFormat): Promise<Loa
   const base = { file: ctx.source.name, format, bytes: ctx.source.size, availableBytes: ctx.availableBytes };
   let records: unknown[] = [];
   let sampled = ctx.source.size;
-  const warnings: string[] = [];
+  const warnings: Note[] = [];
   if (format === 'json' && (await jsonTop(ctx.source)) === 'object') {
     const got = await objectRecords(ctx);
     records = got.records;
@@ -288,7 +286,7 @@ async function inspectJson(ctx: InspectContext, format: JsonFormat): Promise<Loa
         break;
       }
     } catch (e) {
-      if (!(e instanceof EngineError) || !/not closed/.test(e.message)) throw e;
+      if (!(e instanceof EngineError) || e.key !== 'jsonNotClosed') throw e;
     }
   } else {
     for await (const chunk of ndjsonChunks(ctx.source, INSPECT_BYTES)) {
@@ -302,7 +300,7 @@ async function inspectJson(ctx: InspectContext, format: JsonFormat): Promise<Loa
   const n = sampleSize(ctx);
   const rows = n === null ? estimated : Math.min(n, estimated);
   const memoryBytes = rows * columns.reduce((s, c) => s + kindWidth(c.kind), 0);
-  if (estimated !== records.length) warnings.push(`Rows and columns are estimated from the first ${count(records.length)} records.`);
+  if (estimated !== records.length) warnings.push(note('jsonEstimated', { records: records.length }));
   return {
     ...base,
     rows,
@@ -316,7 +314,7 @@ async function inspectJson(ctx: InspectContext, format: JsonFormat): Promise<Loa
 function notRecords(source: ByteSource): EngineError {
   return new EngineError({
     code: 'FILE_FORMAT',
-    message: 'The JSON file holds a single value, not records: expected an array of objects ([{…}, {…}]) or one object per line.',
+    ...said('jsonScalar'),
     file: source.name
   });
 }

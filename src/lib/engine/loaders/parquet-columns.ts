@@ -15,8 +15,8 @@ export interface ParquetColumn {
   conversion?: string;
   /** Per-value conversion applied after decoding. */
   convert?: (v: unknown) => unknown;
-  /** Set when the column cannot be loaded: the warning to show. */
-  skip?: string;
+  /** Set when the column cannot be loaded: its name and type, for the warning. */
+  skip?: { name: string; type: string };
 }
 
 const decoder = new TextDecoder();
@@ -60,7 +60,7 @@ function planOne(node: SchemaTree): Omit<ParquetColumn, 'source' | 'name' | 'wid
     return { kind: 'utf8', conversion: `nested ${what} → JSON text`, convert: toJsonText };
   }
   if (ct === 'BSON' || ct === 'INTERVAL' || lt?.type === 'BSON' || lt?.type === 'INTERVAL' || lt?.type === 'VARIANT') {
-    return { kind: 'utf8', skip: `Column "${el.name}" (${lt?.type ?? ct}) was skipped: this type is not supported.` };
+    return { kind: 'utf8', skip: { name: el.name, type: String(lt?.type ?? ct) } };
   }
   if (ct === 'DECIMAL' || lt?.type === 'DECIMAL') {
     const p = lt?.type === 'DECIMAL' ? lt.precision : el.precision;

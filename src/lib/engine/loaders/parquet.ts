@@ -2,10 +2,11 @@ import { parquetMetadataAsync, parquetScan, parquetSchema, type AsyncBuffer, typ
 import { compressors } from 'hyparquet-compressors';
 import { ident, lit, sql } from '../../sql/quote';
 import type { LoadEstimate } from '../api';
+import { note, said, type Note } from '../../i18n/note';
 import { EngineError } from '../errors';
 import type { ByteSource } from '../source';
 import { columnsToIPC, duckdbTypeName } from './arrow-build';
-import { checkCancelled, count, nativeFilePath, sampleSize, selectColumns } from './common';
+import { checkCancelled, nativeFilePath, sampleSize, selectColumns } from './common';
 import { PARQUET_PARSERS, planParquetColumns, type ParquetColumn } from './parquet-columns';
 import type { InspectContext, Loader, LoadContext, LoadResult } from './types';
 
@@ -25,7 +26,7 @@ export const parquetLoader: Loader = {
     const sample = sampleSize(ctx);
     const rows = sample === null ? totalRows : Math.min(sample, totalRows);
     const memoryBytes = Math.round(estimateBytes(meta, columns) * (totalRows ? rows / totalRows : 1));
-    const warnings = plan.filter((c) => c.skip).map((c) => c.skip!);
+    const warnings = plan.filter((c) => c.skip).map((c) => note('parquetSkipped', c.skip!));
     return {
       file: ctx.source.name,
       format: 'parquet',
@@ -46,14 +47,14 @@ export const parquetLoader: Loader = {
 
 async function loadWithHyparquet(ctx: LoadContext): Promise<LoadResult> {
   const insertArrow = ctx.db.insertArrow?.bind(ctx.db);
-  if (!insertArrow) throw new EngineError({ code: 'UNSUPPORTED', message: 'This engine cannot insert Arrow data.', file: ctx.source.name });
+  if (!insertArrow) throw new EngineError({ code: 'UNSUPPORTED', ...said('noArrowInsert'), file: ctx.source.name });
   const file = asyncBuffer(ctx.source);
   const meta = await readFooter(ctx.source);
   const plan = planParquetColumns(parquetSchema(meta).children);
   const selected = new Set(selectColumns(ctx, plan.map((c) => c.source)));
   const columns = plan.filter((c) => selected.has(c.source) && !c.skip);
-  const warnings = plan.filter((c) => selected.has(c.source) && c.skip).map((c) => c.skip!);
-  if (!columns.length) throw new EngineError({ code: 'FILE_FORMAT', message: 'The Parquet file has no column that can be loaded.', file: ctx.source.name });
+  const warnings = plan.filter((c) => selected.has(c.source) && c.skip).map((c) => note('parquetSkipped', c.skip!));
+  if (!columns.length) throw new EngineError({ code: 'FILE_FORMAT', ...said('parquetNoColumns'), file: ctx.source.name });
   const conversions: Record<string, string> = {};
   for (const c of columns) if (c.conversion) conversions[c.name] = c.conversion;
 
@@ -74,7 +75,7 @@ async function loadWithHyparquet(ctx: LoadContext): Promise<LoadResult> {
       try {
         values = await scan.readColumn({ column: c.source, rowStart: pick.rowStart, rowEnd: pick.rowEnd });
       } catch (e) {
-        throw damaged(ctx.source, `row group ${pick.group + 1} of ${groups.length}, column "${c.source}"`, e);
+        throw damaged(ctx.source, { group: pick.group + 1, groups: groups.length, column: c.source }, e);
       }
       data.push({ name: c.name, kind: c.kind, values: c.convert ? Array.from(values as ArrayLike<unknown>, c.convert) : values });
     }
@@ -99,13 +100,13 @@ async function loadNative(ctx: LoadContext): Promise<LoadResult> {
   const names = parquetSchema(meta).children.map((c) => c.element.name);
   const selected = selectColumns(ctx, names);
   const { path, registered } = await nativeFilePath(ctx, '.parquet');
-  const warnings: string[] = [];
+  const warnings: Note[] = [];
   const n = sampleSize(ctx);
   const total = Number(meta.num_rows);
   try {
     const cols = ctx.options.columns?.length ? selected.map((c) => ident(c)) : [sql`*`];
     const limit = n !== null && n < total ? sql` LIMIT ${n}` : sql``;
-    if (n !== null && n < total) warnings.push(`Loaded the first ${count(n)} of ${count(total)} rows (sample).`);
+    if (n !== null && n < total) warnings.push(note('sampleFirst', { rows: n, total }));
     await ctx.db.exec(String(sql`CREATE TABLE ${ident(ctx.table)} AS SELECT ${cols} FROM read_parquet(${lit(path)})${limit}`));
   } finally {
     if (registered) await ctx.db.dropFile(registered);
@@ -119,26 +120,29 @@ async function loadNative(ctx: LoadContext): Promise<LoadResult> {
  * @param source the file
  */
 async function readFooter(source: ByteSource): Promise<FileMetaData> {
-  if (source.size < 12) throw damaged(source, 'footer');
+  if (source.size < 12) throw damaged(source);
   const tail = await source.read(source.size - 4, source.size);
-  if (String.fromCharCode(...tail) !== 'PAR1') throw damaged(source, 'footer');
+  if (String.fromCharCode(...tail) !== 'PAR1') throw damaged(source);
   try {
     return await parquetMetadataAsync(asyncBuffer(source), { initialFetchSize: 64 * 1024 });
   } catch (e) {
-    throw damaged(source, 'footer', e);
+    throw damaged(source, undefined, e);
   }
 }
 
-function damaged(source: ByteSource, where: string, cause?: unknown): EngineError {
+/**
+ * The error for a Parquet file that cannot be decoded.
+ * @param source the file
+ * @param where the column chunk that failed; the footer when absent
+ * @param cause the thrown value
+ */
+function damaged(source: ByteSource, where?: { group: number; groups: number; column: string }, cause?: unknown): EngineError {
   const detail = cause instanceof Error ? cause.message : cause === undefined ? undefined : String(cause);
   if (detail && /compression|codec/i.test(detail)) {
-    return new EngineError({ code: 'UNSUPPORTED', message: `The Parquet file uses a compression this app cannot read (${detail}).`, detail, file: source.name }, { cause });
+    return new EngineError({ code: 'UNSUPPORTED', ...said('parquetCompression', { detail }), detail, file: source.name }, { cause });
   }
-  const message =
-    where === 'footer'
-      ? 'The Parquet footer is missing or damaged (file truncated?).'
-      : `The Parquet file is damaged: ${where} could not be decoded (file truncated or corrupt?).`;
-  return new EngineError({ code: 'FILE_FORMAT', message, detail, file: source.name }, { cause });
+  const what = where ? said('parquetDamaged', where) : said('parquetFooter');
+  return new EngineError({ code: 'FILE_FORMAT', ...what, detail, file: source.name }, { cause });
 }
 
 /**
@@ -183,7 +187,7 @@ export function pickRanges(
   groups: readonly { rowStart: number; rowEnd: number }[],
   sample: number | null,
   total: number
-): { ranges: { group: number; rowStart: number; rowEnd: number }[]; note?: string } {
+): { ranges: { group: number; rowStart: number; rowEnd: number }[]; note?: Note } {
   const all = groups.map((g, group) => ({ group, rowStart: g.rowStart, rowEnd: g.rowEnd })).filter((r) => r.rowEnd > r.rowStart);
   if (sample === null || sample >= total) return { ranges: all };
   const avg = total / Math.max(1, all.length);
@@ -199,11 +203,11 @@ export function pickRanges(
     left -= take;
   }
   const loaded = sample - left;
-  const note =
+  const sampled =
     ranges.length === 1
-      ? `Loaded the first ${count(loaded)} of ${count(total)} rows (sample).`
-      : `Loaded a sample of ${count(loaded)} of ${count(total)} rows: the first rows of ${ranges.length} row groups spread over the file.`;
-  return { ranges, note };
+      ? note('sampleFirst', { rows: loaded, total })
+      : note('parquetSampleGroups', { rows: loaded, total, groups: ranges.length });
+  return { ranges, note: sampled };
 }
 
 function estimateBytes(meta: FileMetaData, columns: ParquetColumn[]): number {

@@ -2,6 +2,7 @@ import type { FileFormat, LoadEstimate, LoadOptions, LoadProgress } from '../api
 import type { Db } from '../db';
 import type { ByteSource } from '../source';
 import type { SourceRead } from '../../sql/source-read';
+import type { Note } from '../../i18n/note';
 
 export interface InspectContext {
   db: Db;
@@ -20,7 +21,7 @@ export interface LoadContext extends InspectContext {
 }
 
 export interface LoadResult {
-  warnings: string[];
+  warnings: Note[];
   /** Per column (final name): how the value was converted, shown in the table info. */
   conversions: Record<string, string>;
   /** How DuckDB's own readers repeat the load (CSV: dialect and conversions); other formats get it from the engine. */

@@ -1,10 +1,11 @@
 import { readSheet, type Row } from 'read-excel-file/universal';
 import { uniqueColumnNames } from '../../sql/names';
 import type { LoadEstimate } from '../api';
+import { note, said, type Note, type NotedMessage } from '../../i18n/note';
 import { EngineError } from '../errors';
 import type { ByteSource } from '../source';
 import { columnsToIPC, duckdbTypeName, type ColumnKind, type JsColumn } from './arrow-build';
-import { checkCancelled, count, sampleSize, selectColumns } from './common';
+import { checkCancelled, quotedList, sampleSize, selectColumns } from './common';
 import type { InspectContext, Loader, LoadContext, LoadResult } from './types';
 import { readZipDirectory, readZipEntry, type ZipEntry } from './xlsx-zip';
 
@@ -29,7 +30,7 @@ export const xlsxLoader: Loader = {
   async inspect(ctx) {
     const book = await openBook(ctx);
     const refusal = guard(ctx, book);
-    if (refusal) throw new EngineError({ code: 'FILE_TOO_LARGE', message: refusal, file: ctx.source.name });
+    if (refusal) throw new EngineError({ code: 'FILE_TOO_LARGE', ...refusal, file: ctx.source.name });
     const estimate: LoadEstimate = {
       file: ctx.source.name,
       format: 'xlsx',
@@ -57,10 +58,10 @@ export const xlsxLoader: Loader = {
   },
   async load(ctx) {
     const insertArrow = ctx.db.insertArrow?.bind(ctx.db);
-    if (!insertArrow) throw new EngineError({ code: 'UNSUPPORTED', message: 'This engine cannot insert Arrow data.', file: ctx.source.name });
+    if (!insertArrow) throw new EngineError({ code: 'UNSUPPORTED', ...said('noArrowInsert'), file: ctx.source.name });
     const book = await openBook(ctx);
     const refusal = guard(ctx, book);
-    if (refusal) throw new EngineError({ code: 'FILE_TOO_LARGE', message: refusal, file: ctx.source.name });
+    if (refusal) throw new EngineError({ code: 'FILE_TOO_LARGE', ...refusal, file: ctx.source.name });
     ctx.onProgress({ phase: 'reading', bytesRead: 0, bytesTotal: ctx.source.size, rows: 0 });
     const sheet = await parseSheet(ctx, book.sheets);
     checkCancelled(ctx);
@@ -69,7 +70,7 @@ export const xlsxLoader: Loader = {
     const warnings = [...sheet.warnings];
     const n = sampleSize(ctx);
     const total = n === null ? sheet.rows.length : Math.min(n, sheet.rows.length);
-    if (total < sheet.rows.length) warnings.push(`Loaded the first ${count(total)} of ${count(sheet.rows.length)} rows (sample).`);
+    if (total < sheet.rows.length) warnings.push(note('sampleFirst', { rows: total, total: sheet.rows.length }));
     for (let start = 0; start < total || start === 0; start += BATCH_ROWS) {
       checkCancelled(ctx);
       const end = Math.min(total, start + BATCH_ROWS);
@@ -98,28 +99,24 @@ interface Book {
 
 async function openBook(ctx: InspectContext): Promise<Book> {
   const entries = await readZipDirectory(ctx.source);
-  if (!entries) throw corrupt(ctx.source, 'The .xlsx file is damaged: it is not a readable ZIP archive (truncated or not really Excel?).');
+  if (!entries) throw corrupt(ctx.source, said('xlsxNotZip'));
   const workbook = entries.find((e) => e.name === 'xl/workbook.xml');
-  if (!workbook) throw corrupt(ctx.source, 'The .xlsx file has no workbook inside (xl/workbook.xml is missing): it is not an Excel workbook.');
+  if (!workbook) throw corrupt(ctx.source, said('xlsxNoWorkbook'));
   const xmlBytes = entries.filter(isXmlPart).reduce((s, e) => s + e.size, 0);
   const liar = entries.find((e) => e.method === 8 && e.compressedSize > e.size + e.size / 100 + 1024);
   if (liar) {
-    throw new EngineError({
-      code: 'FILE_TOO_LARGE',
-      message: `This .xlsx declares sizes that do not match its content ("${liar.name}" says ${liar.size.toLocaleString('en-US')} bytes but holds more); it may be a zip bomb, so it is not unpacked. Save the sheet as CSV or Parquet instead.`,
-      file: ctx.source.name
-    });
+    throw new EngineError({ code: 'FILE_TOO_LARGE', ...said('xlsxSizeLie', { part: liar.name, bytes: liar.size }), file: ctx.source.name });
   }
-  if (workbook.size > 64 * 1024 * 1024) throw corrupt(ctx.source, 'The .xlsx workbook part is implausibly large.');
+  if (workbook.size > 64 * 1024 * 1024) throw corrupt(ctx.source, said('xlsxWorkbookTooLarge'));
   let xml: string;
   try {
     xml = new TextDecoder().decode(await readZipEntry(ctx.source, workbook));
   } catch (e) {
-    throw corrupt(ctx.source, 'The .xlsx file is damaged: its workbook part cannot be unpacked.', e);
+    throw corrupt(ctx.source, said('xlsxWorkbookUnpack'), e);
   }
   const tags = [...xml.matchAll(/<(?:\w+:)?sheet\b[^>]*>/g)].map((m) => m[0]);
   const sheets = tags.flatMap((t) => /\bname="([^"]*)"/.exec(t)?.[1] ?? []).map(unescapeXml);
-  if (!sheets.length) throw corrupt(ctx.source, 'The .xlsx workbook lists no sheets.');
+  if (!sheets.length) throw corrupt(ctx.source, said('xlsxNoSheets'));
   return { sheets, xmlBytes, sheetBytes: await sheetSizes(ctx.source, entries, tags) };
 }
 
@@ -153,19 +150,15 @@ function isXmlPart(e: ZipEntry): boolean {
   return e.name.endsWith('.xml') || e.name.endsWith('.xml.rels');
 }
 
-function guard(ctx: InspectContext, book: Book): string | null {
+function guard(ctx: InspectContext, book: Book): NotedMessage | null {
   const { xmlBytes } = book;
-  const mb = (b: number) => `${Math.round(b / 1024 ** 2).toLocaleString('en-US')} MB`;
-  if (xmlBytes > XLSX_XML_LIMIT) {
-    return `This .xlsx unpacks to ${mb(xmlBytes)} of XML (limit ${mb(XLSX_XML_LIMIT)}); it may be a zip bomb. Save the sheet as CSV or Parquet instead.`;
-  }
-  if (xmlBytes > ctx.availableBytes) {
-    return `This .xlsx unpacks to ${mb(xmlBytes)} of XML, more than the ${mb(ctx.availableBytes)} of memory left. Save the sheet as CSV or Parquet instead.`;
-  }
+  const mb = (b: number) => Math.round(b / 1024 ** 2);
+  if (xmlBytes > XLSX_XML_LIMIT) return said('xlsxXmlLimit', { mb: mb(xmlBytes), limit: mb(XLSX_XML_LIMIT) });
+  if (xmlBytes > ctx.availableBytes) return said('xlsxXmlMemory', { mb: mb(xmlBytes), left: mb(ctx.availableBytes) });
   const sheet = ctx.options.sheet ?? book.sheets[0];
   const sheetBytes = book.sheetBytes.get(sheet) ?? 0;
   if (sheetBytes > XLSX_SHEET_LIMIT) {
-    return `The sheet "${sheet}" is ${mb(sheetBytes)} of XML once unpacked (several hundred thousand rows); the Excel reader takes sheets up to ${mb(XLSX_SHEET_LIMIT)}. In Excel, save the sheet as "CSV UTF-8" and load that: CSV of any size loads in chunks.`;
+    return said('xlsxSheetLimit', { sheet, mb: mb(sheetBytes), limit: mb(XLSX_SHEET_LIMIT) });
   }
   return null;
 }
@@ -182,17 +175,13 @@ interface SheetColumn {
 interface ParsedSheet {
   columns: SheetColumn[];
   rows: Row[];
-  warnings: string[];
+  warnings: Note[];
 }
 
 async function parseSheet(ctx: InspectContext, sheets: string[]): Promise<ParsedSheet> {
   const wanted = ctx.options.sheet;
   if (wanted !== undefined && !sheets.includes(wanted)) {
-    throw new EngineError({
-      code: 'FILE_FORMAT',
-      message: `The workbook has no sheet "${wanted}". Its sheets are: ${sheets.map((s) => `"${s}"`).join(', ')}.`,
-      file: ctx.source.name
-    });
+    throw new EngineError({ code: 'FILE_FORMAT', ...said('xlsxNoSheet', { sheet: wanted, sheets: quotedList(sheets) }), file: ctx.source.name });
   }
   const sheet = wanted ?? sheets[0];
   let data: Row[];
@@ -201,13 +190,13 @@ async function parseSheet(ctx: InspectContext, sheets: string[]): Promise<Parsed
     data = await readSheet(input, sheet);
   } catch (e) {
     const name = (e as { name?: string }).name;
-    if (name === 'InvalidInputError') throw corrupt(ctx.source, 'The .xlsx file is damaged: it cannot be unzipped.', e);
-    throw corrupt(ctx.source, `The sheet "${sheet}" cannot be read: the .xlsx file is damaged or uses a feature this reader does not know.`, e);
+    if (name === 'InvalidInputError') throw corrupt(ctx.source, said('xlsxUnzip'), e);
+    throw corrupt(ctx.source, said('xlsxSheetUnreadable', { sheet }), e);
   }
-  const warnings: string[] = [];
-  if (sheets.length > 1) warnings.push(`Loaded sheet "${sheet}" of ${sheets.length} (${sheets.map((s) => `"${s}"`).join(', ')}).`);
+  const warnings: Note[] = [];
+  if (sheets.length > 1) warnings.push(note('xlsxSheetOf', { sheet, count: sheets.length, sheets: quotedList(sheets) }));
   if (data.length === 0) {
-    throw new EngineError({ code: 'FILE_EMPTY', message: `The sheet "${sheet}" is empty: it has no header and no rows.`, file: ctx.source.name });
+    throw new EngineError({ code: 'FILE_EMPTY', ...said('xlsxSheetEmpty', { sheet }), file: ctx.source.name });
   }
   const [header = [], ...rows] = data;
   const width = Math.max(header.length, ...rows.slice(0, 1000).map((r) => r.length));
@@ -303,7 +292,7 @@ function unescapeXml(s: string): string {
     .replace(/&amp;/g, '&');
 }
 
-function corrupt(source: ByteSource, message: string, cause?: unknown): EngineError {
+function corrupt(source: ByteSource, what: NotedMessage, cause?: unknown): EngineError {
   const detail = cause instanceof Error ? cause.message : undefined;
-  return new EngineError({ code: 'FILE_FORMAT', message, detail, file: source.name }, { cause });
+  return new EngineError({ code: 'FILE_FORMAT', ...what, detail, file: source.name }, { cause });
 }

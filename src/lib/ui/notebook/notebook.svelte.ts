@@ -691,7 +691,17 @@ export class NotebookState {
         const reason = skipReason(deps, this.#sourceStatus(), this.#cellStatus(), (id) => this.#label(id));
         if (reason) {
           next.status = 'skipped';
-          next.run = { id: next.cell.id, kind: next.cell.kind, status: 'skipped', rows: null, ms: 0, error: reason, deps };
+          next.run = {
+            id: next.cell.id,
+            kind: next.cell.kind,
+            status: 'skipped',
+            rows: null,
+            ms: 0,
+            error: reason.text,
+            errorKey: reason.key,
+            ...(reason.values ? { errorValues: reason.values } : {}),
+            deps
+          };
           next.result = null;
           next.values = null;
         } else if (!(await this.#runOne(next, deps))) {
@@ -749,7 +759,17 @@ export class NotebookState {
       const view = describeError(e);
       if (view.code === 'CANCELLED' || ticket.cancelled) return this.#cancelled(state);
       const died = view.code === 'ENGINE_DIED';
-      state.run = { id: cell.id, kind: cell.kind, status: 'error', rows: null, ms: 0, error: view.message, code: died ? 'ENGINE_DIED' : 'INTERNAL', deps };
+      state.run = {
+        id: cell.id,
+        kind: cell.kind,
+        status: 'error',
+        rows: null,
+        ms: 0,
+        error: view.text,
+        ...(view.key ? { errorKey: view.key, errorValues: view.values } : {}),
+        code: died ? 'ENGINE_DIED' : 'INTERNAL',
+        deps
+      };
       state.status = 'error';
       // The engine crashed on this cell: run nothing more until the user asks (no crash loop).
       if (died) this.#forgetQueued();

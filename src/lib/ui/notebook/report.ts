@@ -9,6 +9,7 @@ import { chartSvg, isDrawn } from '../chart/views';
 import type { Formatter } from '../format';
 import { decodeResult } from '../grid/decode';
 import { resultColumns } from '../result';
+import { runError } from '../language.svelte';
 import { t } from '../strings';
 import { reportMarkdown } from './markdown';
 import type { CellState, NotebookState } from './notebook.svelte';
@@ -94,8 +95,8 @@ export async function buildReport(source: ReportSource, root: Element, exportedA
 
 /** Why a cell shows no output, or null when it ran. */
 function runNote(cs: CellState): string | null {
-  if (cs.run?.status === 'error') return t.report.failed(cs.run.error ?? '');
-  if (cs.run?.status === 'skipped') return t.report.skipped(cs.run.error ?? '');
+  if (cs.run?.status === 'error') return t.report.failed(runError(cs.run));
+  if (cs.run?.status === 'skipped') return t.report.skipped(runError(cs.run));
   if (cs.status === 'cancelled') return t.report.cancelled;
   if (cs.run?.status !== 'ok' || cs.status !== 'ok') return t.report.notRun;
   return null;
