@@ -190,18 +190,22 @@ export function pickRanges(
 ): { ranges: { group: number; rowStart: number; rowEnd: number }[]; note?: Note } {
   const all = groups.map((g, group) => ({ group, rowStart: g.rowStart, rowEnd: g.rowEnd })).filter((r) => r.rowEnd > r.rowStart);
   if (sample === null || sample >= total) return { ranges: all };
-  const avg = total / Math.max(1, all.length);
-  const k = Math.min(all.length, Math.max(1, Math.ceil(sample / avg)));
-  const picked = k === all.length ? all : Array.from({ length: k }, (_, i) => all[Math.floor((i * all.length) / k)]);
-  const per = Math.ceil(sample / k);
+  const size = (r: { rowStart: number; rowEnd: number }) => r.rowEnd - r.rowStart;
+  const spread = (k: number) => (k === all.length ? all : Array.from({ length: k }, (_, i) => all[Math.floor((i * all.length) / k)]));
+  // As few row groups as hold the sample (groups differ in size, so more when the spread ones are small) …
+  let k = Math.min(all.length, Math.max(1, Math.ceil(sample / (total / Math.max(1, all.length)))));
+  let picked = spread(k);
+  while (k < all.length && picked.reduce((s, r) => s + size(r), 0) < sample) picked = spread(++k);
+  // … and an even share from each: a small group gives all it has and the others make up the rest.
+  const take = new Map<number, number>();
   let left = sample;
-  const ranges = [];
-  for (const r of picked) {
-    const take = Math.min(per, r.rowEnd - r.rowStart, left);
-    if (take <= 0) break;
-    ranges.push({ group: r.group, rowStart: r.rowStart, rowEnd: r.rowStart + take });
-    left -= take;
-  }
+  const bySize = [...picked].sort((a, b) => size(a) - size(b));
+  bySize.forEach((r, i) => {
+    const n = Math.min(size(r), Math.ceil(left / (bySize.length - i)));
+    take.set(r.group, n);
+    left -= n;
+  });
+  const ranges = picked.filter((r) => take.get(r.group)! > 0).map((r) => ({ group: r.group, rowStart: r.rowStart, rowEnd: r.rowStart + take.get(r.group)! }));
   const loaded = sample - left;
   const sampled =
     ranges.length === 1
