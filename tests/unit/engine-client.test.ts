@@ -1,7 +1,7 @@
 import * as Comlink from 'comlink';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TableInfo } from '../../src/lib/engine/api';
-import { EngineClient, type EngineEvents } from '../../src/lib/engine/client';
+import { EngineClient, type EngineDeath, type EngineEvents } from '../../src/lib/engine/client';
 
 // Issue 8, point 5: the client notices a dead engine worker, fails what was pending with
 // ENGINE_DIED, restarts it and reloads the files it holds.
@@ -64,11 +64,16 @@ class FakeWorker extends EventTarget {
 function setup(scripts: Partial<FakeApi>[], heartbeat = { intervalMs: 10_000, timeoutMs: 10_000, busyTimeoutMs: 10_000 }) {
   const workers: FakeWorker[] = [];
   const log: string[] = [];
+  const keys: string[] = [];
+  const english = (reason: EngineDeath) => (typeof reason === 'string' ? reason : reason.text);
   let restarted: (v: { reason: string; reloaded: string[]; failed: string[] }) => void = () => {};
   const done = new Promise<{ reason: string; reloaded: string[]; failed: string[] }>((r) => (restarted = r));
   const events: EngineEvents = {
-    died: (reason) => log.push(`died: ${reason}`),
-    restarted: (reason, reloaded, failed) => restarted({ reason, reloaded: reloaded.map((t) => t.name), failed })
+    died: (reason) => {
+      log.push(`died: ${english(reason)}`);
+      if (typeof reason === 'object') keys.push(reason.key);
+    },
+    restarted: (reason, reloaded, failed) => restarted({ reason: english(reason), reloaded: reloaded.map((t) => t.name), failed })
   };
   const client = new EngineClient(
     () => {
@@ -80,7 +85,7 @@ function setup(scripts: Partial<FakeApi>[], heartbeat = { intervalMs: 10_000, ti
     heartbeat
   );
   clients.push(client);
-  return { client, workers, log, restarted: done };
+  return { client, workers, log, keys, restarted: done };
 }
 
 const clients: EngineClient[] = [];
@@ -139,10 +144,11 @@ describe('EngineClient', () => {
   });
 
   it('restarts an idle worker that stops answering its heartbeat', async () => {
-    const { workers, log, restarted } = setup([{ ping: () => never() }, {}], { intervalMs: 10, timeoutMs: 60, busyTimeoutMs: 10_000 });
+    const { workers, log, keys, restarted } = setup([{ ping: () => never() }, {}], { intervalMs: 10, timeoutMs: 60, busyTimeoutMs: 10_000 });
     const { reason } = await restarted;
     expect(reason).toMatch(/^it did not answer for \d+ s$/);
     expect(log).toEqual([`died: ${reason}`]);
+    expect(keys).toEqual(['engineNoAnswer']);
     expect(workers).toHaveLength(2);
   });
 

@@ -1,6 +1,6 @@
 import * as Comlink from 'comlink';
 import type { EngineApi, EngineInfo, InitOptions, LoadOptions, LoadProgress, TableInfo } from './api';
-import { said } from '../i18n/note';
+import { note, said, type Note } from '../i18n/note';
 import { EngineError } from './errors';
 import './transfer';
 
@@ -12,15 +12,18 @@ interface LoadedFile {
   options: LoadOptions;
 }
 
+/** Why the engine died: the client's own reason as a note, or the browser's or DuckDB's text as it came. */
+export type EngineDeath = Note | string;
+
 /** What the client tells its owner about the engine's deaths. */
 export interface EngineEvents {
   /**
    * The worker died; called at once, before the pending calls reject and before the restart, so
    * the owner can note what was running and save what must not be lost.
    */
-  died?(reason: string): void;
+  died?(reason: EngineDeath): void;
   /** The new engine runs: the tables reloaded from their files, and those that could not be. */
-  restarted?(reason: string, reloaded: TableInfo[], failed: string[]): void;
+  restarted?(reason: EngineDeath, reloaded: TableInfo[], failed: string[]): void;
 }
 
 /** How often and how patiently the client checks that the worker still answers. */
@@ -80,10 +83,10 @@ export class EngineClient {
       this.#kill = reject;
     });
     this.#died.catch(() => undefined);
-    const die = (reason: string) => {
+    const die = (reason: EngineDeath) => {
       if (generation === this.#generation) void this.#restart(reason);
     };
-    this.#worker.addEventListener('error', (e) => die(e.message || 'the engine worker crashed'));
+    this.#worker.addEventListener('error', (e) => die(e.message || note('engineWorkerCrashed')));
     this.#worker.addEventListener('message', (e: MessageEvent) => {
       if (e.data && typeof e.data === 'object' && 'seglabFatal' in e.data) die(String(e.data.seglabFatal));
     });
@@ -105,7 +108,7 @@ export class EngineClient {
       });
       const answer = await Promise.race([this.#remote.ping(), late, this.#died]);
       if (typeof answer === 'number' && generation === this.#generation) {
-        void this.#restart(`it did not answer for ${Math.round(answer / 1000)} s`);
+        void this.#restart(note('engineNoAnswer', { seconds: Math.round(answer / 1000) }));
       }
     } catch {
       // The worker died meanwhile: the restart is already under way.
@@ -115,7 +118,7 @@ export class EngineClient {
     }
   }
 
-  #restart(reason: string): Promise<void> {
+  #restart(reason: EngineDeath): Promise<void> {
     if (this.#restarting) {
       // The new worker died while reloading: its pending calls fail, the heartbeat tries again.
       this.#kill(new EngineError({ code: 'ENGINE_DIED', ...said('engineStoppedAgain', { reason }) }));
@@ -132,7 +135,7 @@ export class EngineClient {
     return restart;
   }
 
-  async #reload(reason: string): Promise<void> {
+  async #reload(reason: EngineDeath): Promise<void> {
     await this.#now((api) => api.init(this.#init)).catch(() => undefined);
     const reloaded: TableInfo[] = [];
     const failed: string[] = [];

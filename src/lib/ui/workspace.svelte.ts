@@ -1,5 +1,5 @@
 import type { CsvOptions, EngineInfo, LoadEstimate, LoadOptions, TableInfo } from '../engine/api';
-import type { EngineClient, EngineEvents } from '../engine/client';
+import type { EngineClient, EngineDeath, EngineEvents } from '../engine/client';
 import type { EngineMemory } from '../engine/api';
 import { previewNotebook, type NotebookPreview } from '../notebook/preview';
 import { readShareFragment, SHARE_KEY, shareFragment } from '../notebook/share';
@@ -46,7 +46,8 @@ export interface TableEntry {
 
 /** An engine crash as its notice tells it: what ran, and which tables came back. */
 export interface CrashReport {
-  reason: string;
+  /** Why it died: a note is said in the UI's language when shown. */
+  reason: EngineDeath;
   /** What was running when it died (a cell or a load), if anything. */
   running: string | null;
   /** The running SQL cell's text. */
@@ -305,7 +306,7 @@ export class Workspace {
     this.loads.loadAs(file, options);
   }
 
-  #died(reason: string): void {
+  #died(reason: EngineDeath): void {
     const cell = this.notebook.cells.find((c) => c.status === 'running');
     const job = this.loads.jobs.find((j) => j.phase === 'loading' || j.phase === 'inspecting');
     const running = cell ? t.crash.cell(cell.cell.kind !== 'markdown' ? (cell.cell.name ?? cell.cell.id) : cell.cell.id) : job ? t.crash.load(job.file.name) : null;
@@ -314,7 +315,7 @@ export class Workspace {
     void this.#autosaver?.flush();
   }
 
-  async #restarted(reason: string, reloaded: TableInfo[], failed: string[]): Promise<void> {
+  async #restarted(reason: EngineDeath, reloaded: TableInfo[], failed: string[]): Promise<void> {
     const byName = new Map(reloaded.map((i) => [i.name, i]));
     const lost: string[] = [];
     for (const entry of this.tables) {
