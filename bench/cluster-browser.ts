@@ -18,13 +18,14 @@
  * on a 10,000-row sample; medians of `runs`.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium, type Locator, type Page } from '@playwright/test';
 import { NativeDb } from '../src/lib/engine/db-native.ts';
 import { median } from './lib/suite';
+import { ensureBuild } from './lib/prepare';
 
 const K = 6;
 const TAGS = 17;
@@ -168,10 +169,7 @@ async function main(): Promise<void> {
   const n = Number(values.n);
   const runs = Number(values.runs);
   const dir = values['build-dir'];
-  if (!existsSync(path.join(dir, 'index.html'))) {
-    const built = spawnSync('npx', ['vite', 'build'], { env: { ...process.env, BUILD_DIR: dir }, stdio: 'inherit' });
-    if (built.status !== 0) throw new Error('vite build failed');
-  }
+  ensureBuild(dir);
   const server: ChildProcess = spawn('node', ['scripts/serve.mjs', '--dir', dir, '--port', values.port], { stdio: 'ignore' });
   const chromiumVersion = spawnSync('/usr/bin/chromium', ['--version'], { encoding: 'utf8' }).stdout.trim();
   try {

@@ -16,7 +16,7 @@
  * writing the scores table and reading the view's first page into the grid). Medians of `runs`.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -24,6 +24,7 @@ import { chromium, type Locator, type Page } from '@playwright/test';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { ran } from './lib/cell-runs';
 import { median } from './lib/suite';
+import { ensureBuild } from './lib/prepare';
 
 const D = 20;
 const SEEDS = 1000;
@@ -113,10 +114,7 @@ async function main(): Promise<void> {
   const n = Number(values.n);
   const runs = Number(values.runs);
   const dir = values['build-dir'];
-  if (!existsSync(path.join(dir, 'index.html'))) {
-    const built = spawnSync('npx', ['vite', 'build'], { env: { ...process.env, BUILD_DIR: dir }, stdio: 'inherit' });
-    if (built.status !== 0) throw new Error('vite build failed');
-  }
+  ensureBuild(dir);
   const server: ChildProcess = spawn('node', ['scripts/serve.mjs', '--dir', dir, '--port', values.port], { stdio: 'ignore' });
   const chromiumVersion = spawnSync('/usr/bin/chromium', ['--version'], { encoding: 'utf8' }).stdout.trim();
   try {

@@ -13,12 +13,13 @@
  * as the cell shows it) and the load time; medians of `runs`.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium, type Locator, type Page } from '@playwright/test';
 import { ran } from './lib/cell-runs';
 import { median } from './lib/suite';
+import { ensureBuild, ensureTransactionsParquet } from './lib/prepare';
 
 async function timeCell(page: Page, kind: 'rfm' | 'clv', runs: number): Promise<{ seconds: number[]; rows: number }> {
   const before = await page.locator('[data-cell-id]').count();
@@ -45,16 +46,9 @@ async function main(): Promise<void> {
   });
   const runs = Number(values.runs);
   const size = values.size.toUpperCase();
-  const file = path.resolve('bench/data', size, 'transactions.parquet');
-  if (!existsSync(file)) {
-    const made = spawnSync('npx', ['tsx', 'bench/generate.ts', '--size', size, '--format', 'parquet'], { stdio: 'inherit' });
-    if (made.status !== 0) throw new Error('bench/generate.ts failed');
-  }
+  const file = ensureTransactionsParquet(size);
   const dir = values['build-dir'];
-  if (!existsSync(path.join(dir, 'index.html'))) {
-    const built = spawnSync('npx', ['vite', 'build'], { env: { ...process.env, BUILD_DIR: dir }, stdio: 'inherit' });
-    if (built.status !== 0) throw new Error('vite build failed');
-  }
+  ensureBuild(dir);
   const server: ChildProcess = spawn('node', ['scripts/serve.mjs', '--dir', dir, '--port', values.port], { stdio: 'ignore' });
   const version = spawnSync('/usr/bin/chromium', ['--version'], { encoding: 'utf8' }).stdout.trim();
   const browser = await chromium.launch({

@@ -19,13 +19,14 @@
  * `--shots DIR` it saves the dialog and the RFM cell as PNGs.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium } from '@playwright/test';
 import config from '../playwright.config';
 import { rendererPids, resetPeak, statusKb } from './lib/browser';
 import { ran } from './lib/cell-runs';
+import { ensureBuild, ensureTransactionsParquet } from './lib/prepare';
 
 const KEEP = ['customer_id', 'order_date', 'amount'];
 const SAMPLES = [50, 40, 30, 20, 15, 10, 5].map((m) => m * 1_000_000);
@@ -43,16 +44,9 @@ async function main(): Promise<void> {
     }
   });
   const size = values.size.toUpperCase();
-  const file = path.resolve('bench/data', size, 'transactions.parquet');
-  if (!existsSync(file)) {
-    const made = spawnSync('npx', ['tsx', 'bench/generate.ts', '--size', size, '--format', 'parquet'], { stdio: 'inherit' });
-    if (made.status !== 0) throw new Error('bench/generate.ts failed');
-  }
+  const file = ensureTransactionsParquet(size);
   const dir = values['build-dir'];
-  if (!existsSync(path.join(dir, 'index.html'))) {
-    const built = spawnSync('npx', ['vite', 'build'], { env: { ...process.env, BUILD_DIR: dir }, stdio: 'inherit' });
-    if (built.status !== 0) throw new Error('vite build failed');
-  }
+  ensureBuild(dir);
   const shots = values.shots;
   if (shots) mkdirSync(shots, { recursive: true });
   const server: ChildProcess = spawn(process.execPath, ['scripts/serve.mjs', '--dir', dir, '--port', values.port], { stdio: 'ignore' });
