@@ -100,8 +100,8 @@ describe('column conversion labels are notes', () => {
     expect(note('convType', { from: 'DECIMAL(10,2)', to: 'DOUBLE' }).text).toBe('DECIMAL(10,2) → DOUBLE');
     expect(note('convJsonNested').text).toBe('nested object/array → JSON text');
     expect(german(note('convJsonNested'))).toBe('verschachteltes Objekt/Array → JSON-Text');
-    expect(note('convJsonMixed').text).toBe('mixed values → text');
-    expect(german(note('convJsonMixed'))).toBe('gemischte Werte → Text');
+    expect(note('convMixed').text).toBe('mixed values → text');
+    expect(german(note('convMixed'))).toBe('gemischte Werte → Text');
     const zoned = note('convZonedTimestamp', { zone: 'Europe/Berlin' });
     expect(zoned.text).toBe('timestamp in Europe/Berlin → TIMESTAMP (UTC time)');
     expect(german(zoned)).toBe('Zeitstempel in Europe/Berlin → TIMESTAMP (UTC-Zeit)');

@@ -51,7 +51,7 @@ export function recordsToColumns(records: readonly unknown[]): RecordColumns {
     if (filled && numbers === filled) return { name, kind: ints === numbers ? 'int64' : 'double', values };
     if (filled && bools === filled) return { name, kind: 'bool', values };
     if (nested === filled && filled) conversions[name] = note('convJsonNested');
-    else if (strings !== filled && filled) conversions[name] = note('convJsonMixed');
+    else if (strings !== filled && filled) conversions[name] = note('convMixed');
     return { name, kind: 'utf8', values: values.map((v) => (v === null || typeof v === 'string' ? v : JSON.stringify(v))) };
   });
   return { columns, conversions };

@@ -253,7 +253,7 @@ function planColumn(name: string, index: number, rows: Row[]): SheetColumn {
     ...base,
     kind: 'utf8',
     width: 16 + (strings ? textBytes / strings : 0),
-    conversion: mixed ? note('convJsonMixed') : undefined,
+    conversion: mixed ? note('convMixed') : undefined,
     convert: (v) => (v === null || v === undefined ? null : typeof v === 'string' ? v : headerText(v))
   };
 }
