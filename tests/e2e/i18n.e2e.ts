@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Page } from '@playwright/test';
-import { addSqlCell, expect, FIXTURES, gridRows, loadFiles, openApp, shot, test } from './fixtures';
+import { addSqlCell, expect, FIXTURES, gridRows, loadFiles, openApp, shot, shotOf, test } from './fixtures';
 
 /** The texts that tell which language the page is in. */
 const TEXTS = {
@@ -77,9 +77,18 @@ test.describe('the app in German and English', () => {
     await expect(error).toContainText('empty.csv konnte nicht geladen werden: Die Datei ist leer (0 Bytes).');
     await shot(page, 'i18n-engine-de');
 
+    await table.click();
+    const umsatz = page.locator('article[data-column="Umsatz €"] .conversion');
+    const plz = page.locator('article[data-column="PLZ"] .conversion');
+    await expect(umsatz).toHaveText('Zahl deutsch (1.234,56)');
+    await expect(plz).toHaveText('Text (führende Nullen erhalten)');
+    await shotOf(page.locator('article[data-column="Umsatz €"]'), 'i18n-profile-de');
+
     await page.getByTestId('ui-language').selectOption('en');
     await expectLanguage(page, 'en');
     await expect(table.locator('.warnings')).toHaveText('Read as Windows-1252 (not valid UTF-8).');
     await expect(error).toContainText('The file is empty (0 bytes).');
+    await expect(umsatz).toHaveText('German number (1.234,56)');
+    await expect(plz).toHaveText('text (leading zeros kept)');
   });
 });

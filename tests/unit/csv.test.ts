@@ -7,8 +7,17 @@ import { LOADERS } from '../../src/lib/engine/loaders/index';
 import { createCsvLoader } from '../../src/lib/engine/loaders/csv';
 import type { LoadProgress } from '../../src/lib/engine/api';
 import { ident, sql } from '../../src/lib/sql/quote';
+import { IntlMessageFormat } from 'intl-messageformat';
+import de from '../../src/lib/i18n/de.json';
+import { flatValues, type Note } from '../../src/lib/i18n/note';
 import { CSV_FIXTURE_DIR, encode1252 } from '../fixtures/make-csv-fixtures';
 import { file, openTestEngine } from './helpers/db';
+
+/** A note in German, formatted from de.json as the UI does. */
+function german(n: Note): string {
+  const message = (de.notes as Record<string, string>)[n.key];
+  return String(new IntlMessageFormat(message, 'de', undefined, { ignoreTag: true }).format(flatValues(n.values, german)));
+}
 
 const fixture = (name: string) => file(name, new Uint8Array(readFileSync(path.join(CSV_FIXTURE_DIR, name))));
 
@@ -38,7 +47,7 @@ describe('csvLoader', () => {
       Newsletter: 'BOOLEAN'
     });
     expect(info.warnings.map((w) => w.text)).toEqual(['Read as Windows-1252 (not valid UTF-8).']);
-    const conversion = Object.fromEntries(info.columns.map((c) => [c.name, c.conversion]));
+    const conversion = Object.fromEntries(info.columns.map((c) => [c.name, c.conversion?.text]));
     expect(conversion).toMatchObject({
       'Umsatz €': 'German number (1.234,56)',
       Käufe: 'German integer (1.234)',
@@ -123,7 +132,7 @@ describe('csvLoader', () => {
 
   it('reads English thousands separators', async () => {
     const info = await engine.load(file('en.csv', 'id,amount\n1,"1,234.56"\n2,"12,345"\n3,7.5\n'));
-    expect(info.columns[1]).toMatchObject({ type: 'DOUBLE', conversion: 'English number (1,234.56)' });
+    expect(info.columns[1]).toMatchObject({ type: 'DOUBLE', conversion: { key: 'convEnglishNumber', text: 'English number (1,234.56)' } });
     expect((await rows(info.name)).map((r) => r.amount)).toEqual([1234.56, 12345, 7.5]);
   });
 
@@ -187,7 +196,7 @@ describe('csvLoader', () => {
 
   it('uses a user date format', async () => {
     const info = await engine.load(file('d.csv', 'tag\n2025/12/31\n2024/01/02\n'), { csv: { dateFormat: '%Y/%m/%d' } });
-    expect(info.columns[0]).toMatchObject({ type: 'DATE', conversion: 'date %Y/%m/%d' });
+    expect(info.columns[0]).toMatchObject({ type: 'DATE', conversion: { key: 'convDate', values: { format: '%Y/%m/%d' }, text: 'date %Y/%m/%d' } });
     expect((await rows(info.name)).map((r) => r.tag)).toEqual(['2025-12-31', '2024-01-02']);
   });
 
@@ -330,6 +339,10 @@ describe('csvLoader', () => {
         'Column "Kennung" changed to text: row 2,800 has "01067", which is not a integer.',
         'Column "Anzahl" changed from whole numbers to DOUBLE at row 2,900 ("12,5").'
       ]);
+      const kennung = info.columns.find((c) => c.name === 'Kennung')?.conversion;
+      expect(kennung?.text).toBe('text (was integer until row 2,800)');
+      expect(kennung && german(kennung)).toBe('Text (bis Zeile 2.800: Ganzzahl)');
+      expect(german(info.warnings[0])).toBe('Spalte „Kennung“ wurde zu Text: Zeile 2.800 enthält „01067“, das kein Wert vom Typ Ganzzahl ist.');
       const all = await rows(info.name);
       expect(all[0]).toMatchObject({ Kennung: '10001', Notiz: 'Grüße 1', Betrag: 1.01, Anzahl: 1, Datum: '2025-02-02' });
       expect(all[96]).toMatchObject({ Notiz: 'Grüße;\nZeile 97' });

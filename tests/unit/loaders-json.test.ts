@@ -29,8 +29,8 @@ describe('jsonLoader', () => {
     const info = await engine.load(fixture('customers.json'));
     expect(info).toMatchObject({ name: 'customers', format: 'json', rows: 4 });
     expect(info.columns.map((c) => c.name)).toEqual(['id', 'name', 'city', 'revenue', 'active', 'since', 'tags', 'address']);
-    expect(info.columns.find((c) => c.name === 'address')).toMatchObject({ type: 'STRUCT(country VARCHAR, zip VARCHAR)', conversion: 'nested object → STRUCT' });
-    expect(info.columns.find((c) => c.name === 'tags')).toMatchObject({ type: 'VARCHAR[]', conversion: 'array → LIST' });
+    expect(info.columns.find((c) => c.name === 'address')).toMatchObject({ type: 'STRUCT(country VARCHAR, zip VARCHAR)', conversion: { key: 'convJsonStruct', text: 'nested object → STRUCT' } });
+    expect(info.columns.find((c) => c.name === 'tags')).toMatchObject({ type: 'VARCHAR[]', conversion: { key: 'convJsonList', text: 'array → LIST' } });
     const rows = await engine.db.rows('SELECT id, name, city, revenue, active, tags, address FROM customers ORDER BY id');
     expect(rows).toEqual([
       { id: 1, name: 'Müller GmbH', city: 'München', revenue: 1234.56, active: true, tags: ['b2b', 'premium'], address: null },
@@ -62,7 +62,7 @@ describe('jsonLoader', () => {
   it('falls back to text for keys whose types differ between records', async () => {
     const text = JSON.stringify([{ x: 1, 'Straße ü': 'a', select: 2 }, { x: 'zwei', 'Straße ü': 'b', select: 3 }, { x: null, extra: { deep: [1] } }]);
     const info = await engine.load(file('mixed.json', text));
-    expect(info.columns).toEqual([
+    expect(info.columns.map((c) => ({ ...c, conversion: c.conversion?.text }))).toEqual([
       { name: 'x', type: 'VARCHAR', conversion: 'mixed values → text' },
       { name: 'Straße ü', type: 'VARCHAR', conversion: undefined },
       { name: 'select', type: 'BIGINT', conversion: undefined },

@@ -81,7 +81,7 @@ describe('parquetLoader', () => {
 
   it('maps Parquet types and keeps awkward column names', async () => {
     const info = await engine.load(fixture('types.parquet'));
-    expect(info.columns).toEqual([
+    expect(info.columns.map((c) => ({ ...c, conversion: c.conversion?.text }))).toEqual([
       { name: 'id', type: 'INTEGER', conversion: undefined },
       { name: 'Name mit Leerzeichen', type: 'VARCHAR', conversion: undefined },
       { name: 'Umsatz €', type: 'DOUBLE', conversion: 'DECIMAL(10,2) → DOUBLE' },

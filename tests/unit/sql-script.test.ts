@@ -1,5 +1,6 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
+import { note } from '../../src/lib/i18n/note';
 import type { Notebook } from '../../src/lib/notebook/model';
 import { comment, notebookSqlScript, SqlScriptError, type LiteralColumn, type ScriptCell, type SqlScriptInput } from '../../src/lib/notebook/sql-script';
 
@@ -80,8 +81,9 @@ describe('notebookSqlScript(input)', () => {
   });
 
   it('refuses a table the script cannot repeat', () => {
-    const opaque: ScriptCell = { steps: [{ kind: 'opaque', what: 'an Arrow insert into t' }] };
+    const opaque: ScriptCell = { steps: [{ kind: 'opaque', what: note('scriptArrowInsert', { table: 't' }) }] };
     expect(() => notebookSqlScript(input([['c', opaque]]))).toThrow(SqlScriptError);
+    expect(() => notebookSqlScript(input([['c', opaque]]))).toThrow(/ made a table with an Arrow insert into t, which a SQL script cannot repeat\.$/);
   });
 
   it('asks for an Excel sheet saved as CSV and casts to the loaded types', () => {

@@ -65,8 +65,8 @@ export interface LoadProgress {
 export interface ColumnInfo {
   name: string;
   type: string;
-  /** How the loader converted it, e.g. `German number 1.234,56`, `date %d.%m.%Y`. */
-  conversion?: string;
+  /** How the loader converted it, e.g. `German number (1.234,56)`, `date %d.%m.%Y`: a note the UI says in its language. */
+  conversion?: Note;
 }
 
 export interface TableInfo {

@@ -45,7 +45,7 @@ export async function exportNotebookScript(engine: Engine, notebook: Notebook, c
   try {
     return notebookSqlScript({ notebook, ...meta, sources, cells: noted });
   } catch (e) {
-    if (e instanceof SqlScriptError) throw new EngineError({ code: 'UNSUPPORTED', message: e.message }, { cause: e });
+    if (e instanceof SqlScriptError) throw new EngineError({ code: 'UNSUPPORTED', message: e.message, key: e.note.key, values: e.note.values }, { cause: e });
     throw e;
   }
 }

@@ -1,4 +1,5 @@
 import { Type, type DataType, type Table } from 'apache-arrow';
+import { note, type Note } from '../i18n/note';
 import type { LiteralColumn, ScriptStep } from '../notebook/sql-script';
 import type { Db } from './db';
 
@@ -18,8 +19,8 @@ export class RecordingDb implements Db {
    * @param inner the backend that does the work
    */
   constructor(readonly inner: Db) {
-    if (inner.insertArrow) this.insertArrow = (table, ipc, create) => this.#opaque(`an Arrow insert into ${table}`, () => inner.insertArrow!(table, ipc, create));
-    if (inner.insertJSON) this.insertJSON = (table, file, create) => this.#opaque(`a JSON insert into ${table}`, () => inner.insertJSON!(table, file, create));
+    if (inner.insertArrow) this.insertArrow = (table, ipc, create) => this.#opaque(note('scriptArrowInsert', { table }), () => inner.insertArrow!(table, ipc, create));
+    if (inner.insertJSON) this.insertJSON = (table, file, create) => this.#opaque(note('scriptJsonInsert', { table }), () => inner.insertJSON!(table, file, create));
     if (inner.tableNames) this.tableNames = (text) => inner.tableNames!(text);
     if (inner.readsInPlace) this.readsInPlace = (p) => inner.readsInPlace!(p);
   }
@@ -95,7 +96,7 @@ export class RecordingDb implements Db {
     return this.inner.close();
   }
 
-  async #opaque(what: string, run: () => Promise<void>): Promise<void> {
+  async #opaque(what: Note, run: () => Promise<void>): Promise<void> {
     await run();
     if (this.#steps) this.#steps.push({ kind: 'opaque', what });
   }

@@ -1,3 +1,4 @@
+import { note, NoteError, type Note } from '../i18n/note';
 import { SqlFragment, ident, join, lit, sql } from '../sql/quote';
 import { sourceReadQuery, type SourceRead } from '../sql/source-read';
 import type { Cell, Notebook } from './model';
@@ -17,7 +18,7 @@ export interface LiteralColumn {
 export type ScriptStep =
   | { kind: 'sql'; text: string }
   | { kind: 'values'; table: string; rows: number; columns: LiteralColumn[] }
-  | { kind: 'opaque'; what: string };
+  | { kind: 'opaque'; what: Note };
 
 /** What a cell's section is made from. */
 export interface ScriptCell {
@@ -54,8 +55,8 @@ export interface SqlScriptInput {
 /** Rows of one JS-computed table a script writes as `VALUES` at most (about 10 MB of text for a few columns). */
 export const MAX_LITERAL_ROWS = 200_000;
 
-/** Why a notebook cannot be written as a script; the message names the cell or source. */
-export class SqlScriptError extends Error {
+/** Why a notebook cannot be written as a script, as a note the UI says in its language; the message names the cell. */
+export class SqlScriptError extends NoteError {
   override name = 'SqlScriptError';
 }
 
@@ -112,18 +113,16 @@ function cellSection(cell: Cell, run: ScriptCell | undefined, maxRows: number): 
   for (const step of run.steps) {
     if (step.kind === 'sql') lines.push(statement(step.text));
     else if (step.kind === 'values') lines.push(...valuesTable(cell, step, run.note, maxRows));
-    else throw new SqlScriptError(`Cell "${cell.name ?? cell.id}" made a table with ${step.what}, which a SQL script cannot repeat.`);
+    else throw new SqlScriptError(note('scriptOpaque', { cell: cell.name ?? cell.id, what: step.what }));
   }
   return lines;
 }
 
-function valuesTable(cell: Cell, step: Extract<ScriptStep, { kind: 'values' }>, note: string | undefined, maxRows: number): string[] {
+function valuesTable(cell: Cell, step: Extract<ScriptStep, { kind: 'values' }>, fitted: string | undefined, maxRows: number): string[] {
   if (step.rows > maxRows) {
-    throw new SqlScriptError(
-      `Cell "${(cell.kind !== 'markdown' && cell.name) || cell.id}" computed ${step.rows.toLocaleString('en')} rows in the browser; a script holds at most ${maxRows.toLocaleString('en')} as literal values. Export its result as Parquet instead.`
-    );
+    throw new SqlScriptError(note('scriptTooManyRows', { cell: (cell.kind !== 'markdown' && cell.name) || cell.id, rows: step.rows, max: maxRows }));
   }
-  const lines = [comment(`${step.table}: ${step.rows.toLocaleString('en')} rows computed in the browser${note ? ` (${note})` : ''}.`)];
+  const lines = [comment(`${step.table}: ${step.rows.toLocaleString('en')} rows computed in the browser${fitted ? ` (${fitted})` : ''}.`)];
   const alias = step.columns.map((_, i) => ident(`c${i + 1}`));
   const select = step.columns.map((c, i) => sql`CAST(${alias[i]} AS ${typeName(c.type)}) AS ${ident(c.name)}`);
   if (step.rows === 0) {
@@ -142,7 +141,7 @@ function valuesTable(cell: Cell, step: Extract<ScriptStep, { kind: 'values' }>, 
 const TYPES = new Set(['TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'FLOAT', 'DOUBLE', 'BOOLEAN', 'VARCHAR']);
 
 function typeName(type: string): SqlFragment {
-  if (!TYPES.has(type)) throw new SqlScriptError(`The type ${JSON.stringify(type)} cannot be written as literal values.`);
+  if (!TYPES.has(type)) throw new SqlScriptError(note('scriptLiteralType', { type: JSON.stringify(type) }));
   return new SqlFragment(type);
 }
 

@@ -47,29 +47,30 @@ export interface DateFormatDef {
   pattern: string | null;
   /** `strptime` formats, or `cast` for DuckDB's own ISO parser. */
   formats: string[] | 'cast';
-  label: string;
+  /** How the profile names it; `.text` in English. */
+  label: Note;
 }
 
 /** Candidate date formats, tried in order. Offsets (`+02:00`) are left out: a cast would drop them. */
 export const DATE_FORMATS: readonly DateFormatDef[] = [
-  { id: 'de_date', type: 'DATE', pattern: '\\d{1,2}\\.\\d{1,2}\\.\\d{4}', formats: ['%d.%m.%Y'], label: 'date %d.%m.%Y' },
+  { id: 'de_date', type: 'DATE', pattern: '\\d{1,2}\\.\\d{1,2}\\.\\d{4}', formats: ['%d.%m.%Y'], label: note('convDate', { format: '%d.%m.%Y' }) },
   {
     id: 'de_ts',
     type: 'TIMESTAMP',
     pattern: '\\d{1,2}\\.\\d{1,2}\\.\\d{4},? \\d{1,2}:\\d{2}(:\\d{2})?',
     formats: ['%d.%m.%Y %H:%M:%S', '%d.%m.%Y %H:%M', '%d.%m.%Y, %H:%M:%S', '%d.%m.%Y, %H:%M'],
-    label: 'timestamp %d.%m.%Y %H:%M'
+    label: note('convTimestamp', { format: '%d.%m.%Y %H:%M' })
   },
-  { id: 'iso_date', type: 'DATE', pattern: '\\d{4}-\\d{2}-\\d{2}', formats: 'cast', label: 'ISO date' },
+  { id: 'iso_date', type: 'DATE', pattern: '\\d{4}-\\d{2}-\\d{2}', formats: 'cast', label: note('convStandardDate', { standard: 'ISO' }) },
   {
     id: 'iso_ts',
     type: 'TIMESTAMP',
     pattern: '\\d{4}-\\d{2}-\\d{2}[T ]\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,6})?)?Z?',
     formats: 'cast',
-    label: 'ISO timestamp'
+    label: note('convStandardTimestamp', { standard: 'ISO' })
   },
-  { id: 'dmy_slash', type: 'DATE', pattern: '\\d{1,2}/\\d{1,2}/\\d{4}', formats: ['%d/%m/%Y'], label: 'date %d/%m/%Y' },
-  { id: 'mdy_slash', type: 'DATE', pattern: '\\d{1,2}/\\d{1,2}/\\d{4}', formats: ['%m/%d/%Y'], label: 'date %m/%d/%Y' }
+  { id: 'dmy_slash', type: 'DATE', pattern: '\\d{1,2}/\\d{1,2}/\\d{4}', formats: ['%d/%m/%Y'], label: note('convDate', { format: '%d/%m/%Y' }) },
+  { id: 'mdy_slash', type: 'DATE', pattern: '\\d{1,2}/\\d{1,2}/\\d{4}', formats: ['%m/%d/%Y'], label: note('convDate', { format: '%m/%d/%Y' }) }
 ];
 
 /**
@@ -83,13 +84,13 @@ export function userDateFormat(format: string): DateFormatDef {
     type: timestamp ? 'TIMESTAMP' : 'DATE',
     pattern: null,
     formats: [format],
-    label: `${timestamp ? 'timestamp' : 'date'} ${format}`
+    label: note(timestamp ? 'convTimestamp' : 'convDate', { format })
   };
 }
 
 /** How one column is turned from text into its type. */
 export type Conversion =
-  | { kind: 'text'; type: 'VARCHAR'; label?: string }
+  | { kind: 'text'; type: 'VARCHAR'; label?: Note }
   | { kind: 'int'; type: 'BIGINT' }
   | { kind: 'number'; type: 'BIGINT' | 'DOUBLE'; locale: NumberLocale }
   | { kind: 'bool'; type: 'BOOLEAN'; family: BoolFamily | null }
@@ -368,7 +369,7 @@ export function decideColumn(name: string, s: ColumnStats, ctx: FileTypeContext)
   const text: Conversion = { kind: 'text', type: 'VARCHAR' };
   if (s.n === 0) return { conversion: text };
   if (s.int === s.n) {
-    if (POSTCODE_NAME.test(name.trim())) return { conversion: { ...text, label: 'text (postcode)' } };
+    if (POSTCODE_NAME.test(name.trim())) return { conversion: { ...text, label: note('convTextPostcode') } };
     return { conversion: { kind: 'int', type: 'BIGINT' } };
   }
   for (const b of BOOL_FAMILIES) {
@@ -413,7 +414,7 @@ export function decideColumn(name: string, s: ColumnStats, ctx: FileTypeContext)
       warning: note('csvAmbiguousNumbers', { name })
     };
   }
-  if (s.leadingZero > 0) return { conversion: { ...text, label: 'text (leading zeros kept)' } };
+  if (s.leadingZero > 0) return { conversion: { ...text, label: note('convTextLeadingZeros') } };
   return { conversion: text };
 }
 
@@ -429,7 +430,7 @@ export function forcedConversion(type: string, detected: Conversion, locale: Num
   const dateFormatFor = (want: 'DATE' | 'TIMESTAMP'): DateFormatDef => {
     if (dateFormat) return { ...userDateFormat(dateFormat), type: want };
     if (detected.kind === 'date') return { ...detected.format, type: want };
-    return { id: 'cast', type: want, pattern: null, formats: 'cast', label: want === 'DATE' ? 'ISO date' : 'ISO timestamp' };
+    return { id: 'cast', type: want, pattern: null, formats: 'cast', label: note(want === 'DATE' ? 'convStandardDate' : 'convStandardTimestamp', { standard: 'ISO' }) };
   };
   switch (t) {
     case 'VARCHAR':
@@ -508,20 +509,21 @@ export function backToText(column: string, c: Conversion): SqlFragment {
 }
 
 /**
- * How a conversion is described to the user (`LoadResult.conversions`); undefined for plain text.
+ * How a conversion is described to the user (`LoadResult.conversions`), as a note the UI says in
+ * its language (`.text` is the English); undefined for plain text.
  * @param c the conversion
  */
-export function conversionLabel(c: Conversion): string | undefined {
+export function conversionLabel(c: Conversion): Note | undefined {
   switch (c.kind) {
     case 'text':
       return c.label;
     case 'int':
-      return 'integer';
+      return note('convInteger');
     case 'number':
-      if (c.locale === 'de') return c.type === 'DOUBLE' ? 'German number (1.234,56)' : 'German integer (1.234)';
-      return c.type === 'DOUBLE' ? 'English number (1,234.56)' : 'English integer (1,234)';
+      if (c.locale === 'de') return note(c.type === 'DOUBLE' ? 'convGermanNumber' : 'convGermanInteger');
+      return note(c.type === 'DOUBLE' ? 'convEnglishNumber' : 'convEnglishInteger');
     case 'bool':
-      return c.family ? `boolean (${c.family.yes}/${c.family.no})` : 'boolean';
+      return c.family ? note('convBooleanPair', { yes: c.family.yes, no: c.family.no }) : note('convBoolean');
     case 'date':
       return c.format.label;
   }

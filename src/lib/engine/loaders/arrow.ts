@@ -100,7 +100,7 @@ export const arrowLoader: Loader = {
 interface FieldPlan {
   indices: number[];
   fields: Field[];
-  conversions: Record<string, string>;
+  conversions: Record<string, Note>;
 }
 
 function planFields(ctx: InspectContext, schema: Schema): FieldPlan {
@@ -108,12 +108,12 @@ function planFields(ctx: InspectContext, schema: Schema): FieldPlan {
   const selected = new Set(selectColumns(ctx, names));
   const indices = names.map((_, i) => i).filter((i) => selected.has(names[i]));
   const unique = uniqueColumnNames(indices.map((i) => names[i]));
-  const conversions: Record<string, string> = {};
+  const conversions: Record<string, Note> = {};
   const fields = indices.map((i, k) => {
     const f = schema.fields[i];
     let type: DataType = f.type;
     if (type.typeId === Type.Timestamp && (type as Timestamp).timezone) {
-      conversions[unique[k]] = `timestamp in ${(type as Timestamp).timezone} → TIMESTAMP (UTC time)`;
+      conversions[unique[k]] = note('convZonedTimestamp', { zone: String((type as Timestamp).timezone) });
       type = new Timestamp((type as Timestamp).unit);
     }
     return new Field(unique[k], type, true, f.metadata);

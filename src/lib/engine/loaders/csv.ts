@@ -195,7 +195,7 @@ async function loadCsv(ctx: LoadContext, chunkBytes: number): Promise<LoadResult
       const total = chunks.done ? seen : Math.round((seen / Math.max(1, chunks.bytesRead)) * source.size);
       warnings.push(note(chunks.done ? 'csvSample' : 'csvSampleOfAbout', { rows, total }));
     }
-    const conversions: Record<string, string> = {};
+    const conversions: Record<string, Note> = {};
     for (const c of columns) {
       const label = conversionLabel(c.conversion);
       if (label) conversions[c.name] = label;
@@ -435,7 +435,6 @@ async function widen(
   for (const { c, i } of misfits) {
     const example = String(check[`e${i}`]);
     const at = chunk.firstRow + Number(check[`r${i}`]);
-    const row = at.toLocaleString('en');
     const was = conversionLabel(c.conversion) ?? c.conversion.type;
     if (c.conversion.type === 'BIGINT' && Number(check[`d${i}`] ?? 1) === 0) {
       await db.exec(String(sql`ALTER TABLE ${ident(table)} ALTER ${ident(c.name)} TYPE DOUBLE`));
@@ -446,7 +445,7 @@ async function widen(
         String(sql`ALTER TABLE ${ident(table)} ALTER ${ident(c.name)} TYPE VARCHAR USING ${backToText(c.name, c.conversion)}`)
       );
       warnings.push(note('csvToText', { name: c.name, row: at, example, was }));
-      c.conversion = { kind: 'text', type: 'VARCHAR', label: `text (was ${was} until row ${row})` };
+      c.conversion = { kind: 'text', type: 'VARCHAR', label: note('convTextSince', { was, row: at }) };
     }
   }
 }

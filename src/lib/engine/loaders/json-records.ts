@@ -1,10 +1,11 @@
+import { note, type Note } from '../../i18n/note';
 import { uniqueColumnNames } from '../../sql/names';
 import type { JsColumn } from './arrow-build';
 
 /** Records turned into typed columns, with a note per column that was converted. */
 export interface RecordColumns {
   columns: JsColumn[];
-  conversions: Record<string, string>;
+  conversions: Record<string, Note>;
 }
 
 /**
@@ -28,7 +29,7 @@ export function recordsToColumns(records: readonly unknown[]): RecordColumns {
     }
   }
   const names = uniqueColumnNames(keys);
-  const conversions: Record<string, string> = {};
+  const conversions: Record<string, Note> = {};
   const columns = keys.map((key, i): JsColumn => {
     const values = rows.map((r) => (r[key] === undefined ? null : r[key]));
     let numbers = 0;
@@ -49,8 +50,8 @@ export function recordsToColumns(records: readonly unknown[]): RecordColumns {
     const name = names[i];
     if (filled && numbers === filled) return { name, kind: ints === numbers ? 'int64' : 'double', values };
     if (filled && bools === filled) return { name, kind: 'bool', values };
-    if (nested === filled && filled) conversions[name] = 'nested object/array → JSON text';
-    else if (strings !== filled && filled) conversions[name] = 'mixed values → text';
+    if (nested === filled && filled) conversions[name] = note('convJsonNested');
+    else if (strings !== filled && filled) conversions[name] = note('convMixed');
     return { name, kind: 'utf8', values: values.map((v) => (v === null || typeof v === 'string' ? v : JSON.stringify(v))) };
   });
   return { columns, conversions };

@@ -39,7 +39,7 @@ export const ndjsonLoader: Loader = jsonLoaderFor('ndjson');
 interface State {
   created: boolean;
   rows: number;
-  conversions: Record<string, string>;
+  conversions: Record<string, Note>;
   warnings: Note[];
   /** Key order of the first records, so columns follow the file rather than the alphabet. */
   order: string[] | null;
@@ -119,8 +119,8 @@ async function insertChunk(ctx: LoadContext, chunk: JsonChunk, format: JsonForma
     await insertArrow(chunkTable, columnsToIPC(columns, records.length), true);
   } else {
     for (const c of await describe(ctx, chunkTable)) {
-      if (c.type.startsWith('STRUCT')) state.conversions[c.name] ??= 'nested object → STRUCT';
-      else if (c.type.endsWith('[]')) state.conversions[c.name] ??= 'array → LIST';
+      if (c.type.startsWith('STRUCT')) state.conversions[c.name] ??= note('convJsonStruct', { type: 'STRUCT' });
+      else if (c.type.endsWith('[]')) state.conversions[c.name] ??= note('convJsonList', { type: 'LIST' });
     }
   }
   await merge(ctx, chunkTable, state);
@@ -199,7 +199,7 @@ async function merge(ctx: LoadContext, chunkTable: string, state: State): Promis
       const tmp = ident(`${ctx.table}__merged`);
       const left = asText(target, conflicts);
       const right = asText(chunk, conflicts);
-      for (const c of conflicts) state.conversions[c] = 'types differ between records → text';
+      for (const c of conflicts) state.conversions[c] = note('convJsonDiffering');
       await ctx.db.exec(String(sql`CREATE TABLE ${tmp} AS ${left} UNION ALL BY NAME ${right}`));
       await ctx.db.exec(String(sql`DROP TABLE ${target}`));
       await ctx.db.exec(String(sql`ALTER TABLE ${tmp} RENAME TO ${target}`));

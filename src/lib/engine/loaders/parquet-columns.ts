@@ -1,4 +1,5 @@
 import type { ParquetParsers, SchemaTree } from 'hyparquet';
+import { note, type Note } from '../../i18n/note';
 import { uniqueColumnNames } from '../../sql/names';
 import { kindWidth, type ColumnKind } from './arrow-build';
 
@@ -12,7 +13,7 @@ export interface ParquetColumn {
   /** Bytes per value DuckDB needs, for estimates. */
   width: number;
   /** Shown in the table info, e.g. `DECIMAL(10,2) → DOUBLE`. */
-  conversion?: string;
+  conversion?: Note;
   /** Per-value conversion applied after decoding. */
   convert?: (v: unknown) => unknown;
   /** Set when the column cannot be loaded: its name and type, for the warning. */
@@ -25,7 +26,7 @@ const decoder = new TextDecoder();
  * UTC instants load as TIMESTAMP (UTC wall-clock time), not TIMESTAMP WITH TIME ZONE: DuckDB-WASM
  * has no ICU, and `epoch()` on a TIMESTAMPTZ never returns there (seen with duckdb-wasm 1.32).
  */
-const UTC_NOTE = 'UTC timestamp → TIMESTAMP (UTC time)';
+const UTC_NOTE = note('convUtcTimestamp');
 
 /**
  * hyparquet parsers that keep full precision: timestamps as BigInt microseconds since 1970,
@@ -57,7 +58,7 @@ function planOne(node: SchemaTree): Omit<ParquetColumn, 'source' | 'name' | 'wid
   const ct = el.converted_type;
   if (node.children.length || el.num_children) {
     const what = lt?.type ?? ct ?? 'STRUCT';
-    return { kind: 'utf8', conversion: `nested ${what} → JSON text`, convert: toJsonText };
+    return { kind: 'utf8', conversion: note('convNestedToJson', { type: what }), convert: toJsonText };
   }
   if (ct === 'BSON' || ct === 'INTERVAL' || lt?.type === 'BSON' || lt?.type === 'INTERVAL' || lt?.type === 'VARIANT') {
     return { kind: 'utf8', skip: { name: el.name, type: String(lt?.type ?? ct) } };
@@ -65,21 +66,21 @@ function planOne(node: SchemaTree): Omit<ParquetColumn, 'source' | 'name' | 'wid
   if (ct === 'DECIMAL' || lt?.type === 'DECIMAL') {
     const p = lt?.type === 'DECIMAL' ? lt.precision : el.precision;
     const s = lt?.type === 'DECIMAL' ? lt.scale : el.scale;
-    return { kind: 'double', conversion: `DECIMAL(${p ?? '?'},${s ?? 0}) → DOUBLE` };
+    return { kind: 'double', conversion: note('convType', { from: `DECIMAL(${p ?? '?'},${s ?? 0})`, to: 'DOUBLE' }) };
   }
   if (ct === 'DATE' || lt?.type === 'DATE') return { kind: 'date' };
   if (lt?.type === 'TIMESTAMP' || ct === 'TIMESTAMP_MILLIS' || ct === 'TIMESTAMP_MICROS') {
     const utc = lt?.type === 'TIMESTAMP' ? lt.isAdjustedToUTC : true;
-    const notes = [utc ? UTC_NOTE : '', lt?.type === 'TIMESTAMP' && lt.unit === 'NANOS' ? 'nanoseconds truncated to microseconds' : ''];
-    const conversion = notes.filter(Boolean).join('; ');
+    const nanos = lt?.type === 'TIMESTAMP' && lt.unit === 'NANOS' ? note('convNanoseconds') : undefined;
+    const conversion = utc && nanos ? note('convBoth', { first: UTC_NOTE, second: nanos }) : utc ? UTC_NOTE : nanos;
     return conversion ? { kind: 'timestamp', conversion } : { kind: 'timestamp' };
   }
-  if (el.type === 'INT96') return { kind: 'timestamp', conversion: 'INT96 timestamp → TIMESTAMP' };
+  if (el.type === 'INT96') return { kind: 'timestamp', conversion: note('convTypeTimestamp', { type: 'INT96' }) };
   if (lt?.type === 'TIME' || ct === 'TIME_MILLIS' || ct === 'TIME_MICROS') {
     const unit = lt?.type === 'TIME' ? lt.unit : ct === 'TIME_MILLIS' ? 'MILLIS' : 'MICROS';
-    return { kind: 'utf8', conversion: 'TIME → text HH:MM:SS', convert: (v) => timeText(v, unit) };
+    return { kind: 'utf8', conversion: note('convTimeText', { type: 'TIME', format: 'HH:MM:SS' }), convert: (v) => timeText(v, unit) };
   }
-  if (lt?.type === 'GEOMETRY' || lt?.type === 'GEOGRAPHY') return { kind: 'utf8', conversion: `${lt.type} → GeoJSON text`, convert: toJsonText };
+  if (lt?.type === 'GEOMETRY' || lt?.type === 'GEOGRAPHY') return { kind: 'utf8', conversion: note('convGeoJson', { type: lt.type }), convert: toJsonText };
   if (lt?.type === 'FLOAT16') return { kind: 'float' };
   const unsigned = (lt?.type === 'INTEGER' && !lt.isSigned) || (ct && ct.startsWith('UINT_'));
   switch (el.type) {
@@ -88,14 +89,14 @@ function planOne(node: SchemaTree): Omit<ParquetColumn, 'source' | 'name' | 'wid
     case 'INT32':
       return unsigned && (ct === 'UINT_32' || (lt?.type === 'INTEGER' && lt.bitWidth === 32)) ? { kind: 'int64' } : { kind: 'int32' };
     case 'INT64':
-      return unsigned ? { kind: 'double', conversion: 'UINT64 → DOUBLE' } : { kind: 'int64' };
+      return unsigned ? { kind: 'double', conversion: note('convType', { from: 'UINT64', to: 'DOUBLE' }) } : { kind: 'int64' };
     case 'FLOAT':
       return { kind: 'float' };
     case 'DOUBLE':
       return { kind: 'double' };
     case 'FIXED_LEN_BYTE_ARRAY':
-      if (lt?.type === 'UUID') return { kind: 'utf8', conversion: 'UUID → text' };
-      return { kind: 'utf8', conversion: 'binary → hex text', convert: hexText };
+      if (lt?.type === 'UUID') return { kind: 'utf8', conversion: note('convTypeText', { type: 'UUID' }) };
+      return { kind: 'utf8', conversion: note('convBinaryHex'), convert: hexText };
     default:
       return { kind: 'utf8' };
   }

@@ -55,7 +55,7 @@ async function loadWithHyparquet(ctx: LoadContext): Promise<LoadResult> {
   const columns = plan.filter((c) => selected.has(c.source) && !c.skip);
   const warnings = plan.filter((c) => selected.has(c.source) && c.skip).map((c) => note('parquetSkipped', c.skip!));
   if (!columns.length) throw new EngineError({ code: 'FILE_FORMAT', ...said('parquetNoColumns'), file: ctx.source.name });
-  const conversions: Record<string, string> = {};
+  const conversions: Record<string, Note> = {};
   for (const c of columns) if (c.conversion) conversions[c.name] = c.conversion;
 
   const scan = await parquetScan({ file, metadata: meta, columns: columns.map((c) => c.source), compressors, parsers: PARQUET_PARSERS });

@@ -22,8 +22,8 @@ export interface LoadContext extends InspectContext {
 
 export interface LoadResult {
   warnings: Note[];
-  /** Per column (final name): how the value was converted, shown in the table info. */
-  conversions: Record<string, string>;
+  /** Per column (final name): how the value was converted, shown in the table info in the UI's language. */
+  conversions: Record<string, Note>;
   /** How DuckDB's own readers repeat the load (CSV: dialect and conversions); other formats get it from the engine. */
   read?: SourceRead;
 }

@@ -83,7 +83,7 @@ export const xlsxLoader: Loader = {
       ctx.onProgress({ phase: 'converting', bytesRead: ctx.source.size, bytesTotal: ctx.source.size, rows: end });
       if (end >= total) break;
     }
-    const conversions: Record<string, string> = {};
+    const conversions: Record<string, Note> = {};
     for (const c of columns) if (c.conversion) conversions[c.name] = c.conversion;
     return { warnings, conversions } satisfies LoadResult;
   }
@@ -168,7 +168,7 @@ interface SheetColumn {
   name: string;
   kind: ColumnKind;
   width: number;
-  conversion?: string;
+  conversion?: Note;
   convert: (v: unknown) => unknown;
 }
 
@@ -253,7 +253,7 @@ function planColumn(name: string, index: number, rows: Row[]): SheetColumn {
     ...base,
     kind: 'utf8',
     width: 16 + (strings ? textBytes / strings : 0),
-    conversion: mixed ? 'mixed values → text' : undefined,
+    conversion: mixed ? note('convMixed') : undefined,
     convert: (v) => (v === null || v === undefined ? null : typeof v === 'string' ? v : headerText(v))
   };
 }
