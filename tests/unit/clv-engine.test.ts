@@ -237,6 +237,6 @@ describe('periodDiscountRate(annual, periodDays)', () => {
     expectClose((1 + periodDiscountRate(0.1, PERIOD_DAYS.month)) ** 12, 1.1, 1e-14);
     expectClose((1 + periodDiscountRate(0.1, PERIOD_DAYS.day)) ** 365.25, 1.1, 1e-12);
     expect(periodDiscountRate(0, PERIOD_DAYS.week)).toBe(0);
-    expect(() => periodDiscountRate(-1, 7)).toThrow(/must be > −100 %/);
+    expect(() => periodDiscountRate(-1, 7)).toThrow(/must be above −100 %, not -100%/);
   });
 });

@@ -118,8 +118,8 @@ describe('clvStatsQuery(config)', () => {
   });
 
   it('rejects malformed dates, a holdout that does not end later, margin without a column and a key named like an output column', () => {
-    expect(() => clvStatsQuery({ ...lines, calibrationEnd: '2024-02-30' })).toThrow(/calibrationEnd must be a date written YYYY-MM-DD/);
-    expect(() => clvStatsQuery({ ...lines, holdoutEnd: '2024-01-31' })).toThrow(/must come after calibrationEnd/);
+    expect(() => clvStatsQuery({ ...lines, calibrationEnd: '2024-02-30' })).toThrow(/calibration end must be a date written YYYY-MM-DD/);
+    expect(() => clvStatsQuery({ ...lines, holdoutEnd: '2024-01-31' })).toThrow(/must come after the calibration end/);
     expect(() => clvStatsQuery({ ...lines, margin: undefined, valueBy: 'margin' })).toThrow(/needs a margin column/);
     expect(() => clvStatsQuery({ ...lines, key: 't' })).toThrow(/cannot be called "t": the result has a column "T"/);
   });

@@ -6,7 +6,11 @@ import { EngineError } from '../../src/lib/engine/errors';
 import { detectFormat } from '../../src/lib/engine/loaders/detect';
 import de from '../../src/lib/i18n/de.json';
 import en from '../../src/lib/i18n/en.json';
-import { note } from '../../src/lib/i18n/note';
+import * as Comlink from 'comlink';
+import { fitBgnbd } from '../../src/lib/analysis/bgnbd';
+import '../../src/lib/engine/transfer';
+import { note, NoteError } from '../../src/lib/i18n/note';
+import { readShareFragment } from '../../src/lib/notebook/share';
 import { deeper, RuleError } from '../../src/lib/sql/segment-rules';
 import { describeError } from '../../src/lib/ui/describe-error';
 import { language, noteText, runError } from '../../src/lib/ui/language.svelte';
@@ -107,5 +111,45 @@ describe('engine notes in the UI language', () => {
     expect(runError({ error: 'The chart reads cell "a", which has no result.', errorKey: 'chartNoInput', errorValues: { cell: 'a' } })).toBe(
       'Das Diagramm liest die Zelle „a“, die kein Ergebnis hat.'
     );
+  });
+
+  it('a check in the analysis modules crosses the worker boundary with its key and reads in German', () => {
+    const thrown = (() => {
+      try {
+        fitBgnbd({ x: Float64Array.of(0, 0), tx: Float64Array.of(0, 0), T: Float64Array.of(5, 7) });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(thrown).toBeInstanceOf(NoteError);
+    const handler = Comlink.transferHandlers.get('throw') as Comlink.TransferHandler<{ value: unknown }, unknown>;
+    const [wire] = handler.serialize({ value: thrown });
+    const received = (() => {
+      try {
+        handler.deserialize(JSON.parse(JSON.stringify(wire)));
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(received).toBeInstanceOf(EngineError);
+    expect(received).toMatchObject({ key: 'bgnbdNoRepeat', values: { n: 2 } });
+    language.set('de');
+    expect(describeError(received).message).toBe(
+      'BG/NBD: Keiner der 2 Kunden hat einen Wiederholungskauf (x > 0), daher lässt sich die Abwanderung nicht schätzen.'
+    );
+  });
+
+  it('a damaged share link is said in the UI language where it is read', () => {
+    const thrown = (() => {
+      try {
+        readShareFragment('#nb=AAAA');
+      } catch (e) {
+        return e;
+      }
+    })();
+    language.set('de');
+    expect(describeError(thrown).message).toMatch(/^Der Link ist beschädigt/);
+    language.set('en');
+    expect(describeError(thrown).message).toMatch(/^The link is damaged/);
   });
 });

@@ -251,8 +251,8 @@ describe('silhouette', () => {
 
   it('needs between 2 and m − 1 clusters', () => {
     const data = Float64Array.from([0, 1, 2]);
-    expect(() => silhouette(data, 3, 1, Int32Array.from([0, 0, 0]), 2)).toThrow(/found 1/);
-    expect(() => silhouette(data, 3, 1, Int32Array.from([0, 1, 2]), 3)).toThrow(/found 3/);
+    expect(() => silhouette(data, 3, 1, Int32Array.from([0, 0, 0]), 2)).toThrow(/there are 1\./);
+    expect(() => silhouette(data, 3, 1, Int32Array.from([0, 1, 2]), 3)).toThrow(/there are 3\./);
     expect(() => silhouette(data, 3, 1, Int32Array.from([0, 1, 2]), 2)).toThrow(/outside \[0, 2\)/);
   });
 });

@@ -9,6 +9,7 @@
  */
 import { distinctValues, fitMaximumLikelihood, type MinimizeOptions, type ModelFit, type Objective } from './optimize';
 import { digamma, gammaln, hyp2f1 } from './special';
+import { note, NoteError } from '../i18n/note';
 
 /** BG/NBD parameters: purchase rate λ ~ Gamma(shape r, rate α), dropout p ~ Beta(a, b). */
 export interface BgnbdParams {
@@ -39,7 +40,7 @@ const NAMES = ['r', 'alpha', 'a', 'b'] as const;
 
 function checkData({ x, tx, T }: BgnbdData): void {
   const n = x.length;
-  if (n === 0) throw new Error('BG/NBD: no customers');
+  if (n === 0) throw new NoteError(note('bgnbdNoCustomers'));
   if (tx.length !== n || T.length !== n) throw new Error(`BG/NBD: x, tx and T differ in length (${n}, ${tx.length}, ${T.length})`);
   for (let i = 0; i < n; i++) {
     if (!(x[i] >= 0 && tx[i] >= 0 && T[i] >= tx[i] && Number.isFinite(x[i] + T[i]))) {
@@ -147,17 +148,17 @@ export function bgnbdLogLikelihood(params: BgnbdParams, data: BgnbdData): number
  * bounds check applies to a unit-free value.
  * @param data per-customer x, tx, T (Float64Arrays of equal length)
  * @param options starting point and stopping rules
- * @throws Error on invalid data, or when no customer has a repeat purchase (then a and b are not
+ * @throws Error on invalid data; NoteError when no customer has a repeat purchase (then a and b are not
  *   identified and the likelihood rises without bound as r → 0)
  */
 export function fitBgnbd(data: BgnbdData, options: BgnbdFitOptions = {}): ModelFit<BgnbdParams> {
   const f = negLogLikelihood(data);
   const n = data.x.length;
   if (!data.x.some((v) => v > 0)) {
-    throw new Error(`BG/NBD: none of the ${n} customers has a repeat purchase (x > 0), so the dropout process cannot be estimated`);
+    throw new NoteError(note('bgnbdNoRepeat', { n }));
   }
   const maxT = data.T.reduce((m, v) => Math.max(m, v), 0);
-  if (!(maxT > 0)) throw new Error('BG/NBD: every customer has T = 0');
+  if (!(maxT > 0)) throw new NoteError(note('bgnbdZeroAge'));
   const initial = options.initial ?? { r: 1, alpha: maxT / 10, a: 1, b: 1 };
   return fitMaximumLikelihood(f, NAMES, initial, { alpha: 10 / maxT }, n, options);
 }

@@ -4,6 +4,7 @@
  */
 import { conditionalExpectedPurchases, probabilityAlive, type BgnbdData, type BgnbdParams } from './bgnbd';
 import { conditionalExpectedSpend, type GammaGammaParams } from './gamma-gamma';
+import { note, NoteError } from '../i18n/note';
 
 /** Per-customer statistics for CLV: the BG/NBD history plus the mean value of repeat purchases. */
 export interface ClvData extends BgnbdData {
@@ -90,7 +91,7 @@ export function conditionalExpectedPurchasesAll(bgnbd: BgnbdParams, data: BgnbdD
 export function customerLifetimeValue(bgnbd: BgnbdParams, gammaGamma: GammaGammaParams, data: ClvData, options: ClvOptions): Float64Array {
   const { horizon, discountRate } = options;
   const periodLength = options.periodLength ?? 1;
-  if (!(Number.isInteger(horizon) && horizon > 0)) throw new RangeError(`CLV: horizon must be a positive whole number of periods, got ${horizon}`);
+  if (!(Number.isInteger(horizon) && horizon > 0)) throw new NoteError(note('clvHorizon', { horizon: String(horizon) }));
   if (!(discountRate > -1)) throw new RangeError(`CLV: discount rate must be > −1, got ${discountRate}`);
   if (!(periodLength > 0)) throw new RangeError(`CLV: period length must be > 0, got ${periodLength}`);
   const { x, tx, T, mbar } = data;

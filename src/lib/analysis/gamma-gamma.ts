@@ -7,6 +7,7 @@
  */
 import { distinctValues, fitMaximumLikelihood, type MinimizeOptions, type ModelFit, type Objective } from './optimize';
 import { digamma, gammaln } from './special';
+import { note, NoteError } from '../i18n/note';
 
 /** Gamma-Gamma parameters: shape p of a transaction's value, shape q and scale γ of its rate ν. */
 export interface GammaGammaParams {
@@ -61,12 +62,12 @@ function repeatCustomers({ x, mbar }: GammaGammaData): RepeatCustomers {
     if (!(x[i] >= 0 && Number.isFinite(x[i]))) throw new Error(`Gamma-Gamma: customer ${i} has x = ${x[i]}; need finite x ≥ 0`);
     if (x[i] === 0) continue;
     if (!(mbar[i] > 0 && Number.isFinite(mbar[i]))) {
-      throw new Error(`Gamma-Gamma: customer ${i} has x = ${x[i]} but mean spend ${mbar[i]}; the model needs m̄ > 0 (drop zero-value or refunded purchases first)`);
+      throw new NoteError(note('gammaGammaSpend', { customer: i, x: x[i], spend: mbar[i] }));
     }
     count++;
     total += mbar[i];
   }
-  if (count === 0) throw new Error(`Gamma-Gamma: none of the ${x.length} customers has a repeat purchase (x > 0)`);
+  if (count === 0) throw new NoteError(note('gammaGammaNoRepeat', { n: x.length }));
   const out = { x: new Float64Array(count), mbar: new Float64Array(count), meanSpend: total / count };
   for (let i = 0, j = 0; i < x.length; i++) {
     if (x[i] === 0) continue;
@@ -141,7 +142,7 @@ export function gammaGammaLogLikelihood(params: GammaGammaParams, data: GammaGam
  * mean m̄, so that the bounds check applies to a unit-free value.
  * @param data per-customer x and m̄ (Float64Arrays of equal length)
  * @param options starting point and stopping rules
- * @throws Error on invalid data or when no customer has x > 0
+ * @throws Error on invalid data; NoteError when a repeat buyer spends nothing or no customer has x > 0
  */
 export function fitGammaGamma(data: GammaGammaData, options: GammaGammaFitOptions = {}): ModelFit<GammaGammaParams> {
   const repeat = repeatCustomers(data);

@@ -12,6 +12,7 @@
  * tests/unit/kmeans.test.ts), up to floating-point ties.
  */
 import { createRng, sampleIndices, type Rng } from './random';
+import { note, NoteError } from '../i18n/note';
 
 /** Options of {@link fitKmeans}. */
 export interface KmeansOptions {
@@ -62,8 +63,8 @@ export interface KmeansSeeds {
  * @param k number of centres, 1 ≤ k ≤ n
  * @param rng the generator to draw from (advanced in place)
  * @param weights optional non-negative weight per point
- * @throws RangeError on a shape mismatch or a non-finite value, or when the points with positive
- *   weight have fewer than k distinct positions
+ * @throws RangeError on a shape mismatch or a non-finite value; NoteError when the points with
+ *   positive weight have fewer than k distinct positions
  */
 export function kmeansPlusPlus(
   data: Float64Array,
@@ -114,9 +115,7 @@ function seedPlusPlus(
 
   for (let c = 1; c < k; c++) {
     if (!(pot > 0)) {
-      throw new RangeError(
-        `k = ${k} needs at least ${k} distinct points${w ? ' with positive weight' : ''}; the data have only ${c}`
-      );
+      throw new NoteError(note('kmeansTooFewPoints', { k, weighted: w ? 'yes' : 'no', distinct: c }));
     }
     for (let i = 0; i < n; i++) cumulative[i] = (w === null ? closest[i] : w[i] * closest[i]) + (i > 0 ? cumulative[i - 1] : 0);
     let bestPot = Infinity;
@@ -209,8 +208,8 @@ function squaredDistance(x: Float64Array, ox: number, y: Float64Array, oy: numbe
  * @param d number of features
  * @param k number of clusters, 1 ≤ k ≤ n
  * @param options restarts, seed, maxIter, tol, weights, init (see {@link KmeansOptions})
- * @throws RangeError on a shape mismatch, a non-finite value, an invalid option, or when there are
- *   fewer distinct points than k
+ * @throws RangeError on a shape mismatch, a non-finite value or an invalid option; NoteError when
+ *   there are fewer distinct points than k
  */
 export function fitKmeans(data: Float64Array, n: number, d: number, k: number, options: KmeansOptions = {}): KmeansResult {
   const { restarts = 10, seed = 0, maxIter = 300, tol = 1e-4, weights, init } = options;
@@ -257,8 +256,8 @@ export interface SilhouetteOptions {
  * @param labels cluster index in [0, k) per point
  * @param k number of clusters
  * @param options sampleSize and seed (see {@link SilhouetteOptions})
- * @throws RangeError on a shape mismatch, a non-finite value or a label outside [0, k), and unless
- *   the scored rows hold between 2 and m − 1 distinct clusters
+ * @throws RangeError on a shape mismatch, a non-finite value or a label outside [0, k); NoteError
+ *   unless the scored rows hold between 2 and m − 1 distinct clusters
  */
 export function silhouette(
   data: Float64Array,
@@ -287,7 +286,7 @@ export function silhouette(
   let present = 0;
   for (let c = 0; c < k; c++) if (counts[c] > 0) present++;
   if (present < 2 || present > m - 1) {
-    throw new RangeError(`silhouette needs between 2 and ${m - 1} clusters among the scored rows, found ${present}`);
+    throw new NoteError(note('silhouetteClusters', { max: m - 1, found: present }));
   }
 
   const sums = new Float64Array(m * k);

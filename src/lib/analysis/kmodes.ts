@@ -5,6 +5,7 @@
  * a mode is the number of attributes on which they differ (simple matching). Pure and seeded.
  */
 import { createRng, sampleIndices, type Rng } from './random';
+import { note, NoteError } from '../i18n/note';
 
 /** Options of {@link fitKmodes}. */
 export interface KmodesOptions {
@@ -45,8 +46,8 @@ export interface KmodesResult {
  * @param d number of attributes
  * @param k number of clusters, 1 ≤ k ≤ n
  * @param options restarts, seed, maxIter (see {@link KmodesOptions})
- * @throws RangeError on a shape mismatch, a negative code, an invalid option, or fewer than k
- *   distinct rows
+ * @throws RangeError on a shape mismatch, a negative code or an invalid option; NoteError on fewer
+ *   than k distinct rows
  */
 export function fitKmodes(codes: Int32Array, n: number, d: number, k: number, options: KmodesOptions = {}): KmodesResult {
   const { restarts = 10, seed = 0, maxIter = 100 } = options;
@@ -132,7 +133,7 @@ function initialModes(codes: Int32Array, n: number, d: number, k: number, rng: R
     modes.set(codes.subarray(i * d, i * d + d), chosen * d);
     chosen++;
   }
-  if (chosen < k) throw new RangeError(`k = ${k} needs at least ${k} distinct rows; the data have only ${chosen}`);
+  if (chosen < k) throw new NoteError(note('kmodesTooFewRows', { k, distinct: chosen }));
   return modes;
 }
 
@@ -191,8 +192,8 @@ export interface MatchingSilhouetteOptions {
  * @param labels cluster in [0, k) per row
  * @param k number of clusters
  * @param options sampleSize and seed
- * @throws RangeError on a shape mismatch, a label outside [0, k), or fewer than 2 (or more than m − 1)
- *   clusters among the m scored rows
+ * @throws RangeError on a shape mismatch or a label outside [0, k); NoteError on fewer than 2 (or
+ *   more than m − 1) clusters among the m scored rows
  */
 export function matchingSilhouette(codes: Int32Array, n: number, d: number, labels: Int32Array, k: number, options: MatchingSilhouetteOptions = {}): number {
   if (codes.length !== n * d) throw new RangeError(`codes has length ${codes.length}, expected n × d = ${n * d}`);
@@ -213,7 +214,7 @@ export function matchingSilhouette(codes: Int32Array, n: number, d: number, labe
   }
   let present = 0;
   for (let c = 0; c < k; c++) if (counts[c] > 0) present++;
-  if (present < 2 || present > m - 1) throw new RangeError(`silhouette needs between 2 and ${m - 1} clusters among the scored rows, found ${present}`);
+  if (present < 2 || present > m - 1) throw new NoteError(note('silhouetteClusters', { max: m - 1, found: present }));
   const sums = new Float64Array(m * k);
   for (let i = 0; i < m; i++) {
     for (let j = i + 1; j < m; j++) {

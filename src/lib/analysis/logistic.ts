@@ -9,6 +9,7 @@
  * costs one pass over the rows (gradient and the (d+1)² Hessian) and a Cholesky solve; for a few
  * dozen prepared features that is faster and more exact than a quasi-Newton method.
  */
+import { note, NoteError } from '../i18n/note';
 
 /**
  * Relative change of the objective treated as rounding noise: near the optimum a Newton step lowers
@@ -69,7 +70,7 @@ export function sigmoid(z: number): number {
  * @param y the 0/1 label of every row of the matrix (only `rows` are read)
  * @param rows the training rows (indices into the matrix)
  * @param options C, maxIterations, tol
- * @throws RangeError on C ≤ 0 or when the training rows hold only one class
+ * @throws RangeError on C ≤ 0; NoteError when the training rows hold only one class
  */
 export function fitLogistic(x: Float64Array, d: number, y: ArrayLike<number>, rows: Int32Array, options: LogisticOptions = {}): LogisticFit {
   const C = options.C ?? 1;
@@ -79,7 +80,7 @@ export function fitLogistic(x: Float64Array, d: number, y: ArrayLike<number>, ro
   let positives = 0;
   for (let t = 0; t < rows.length; t++) positives += y[rows[t]] ? 1 : 0;
   if (positives === 0 || positives === rows.length) {
-    throw new RangeError(`The training rows need both classes, got ${positives} positive of ${rows.length}.`);
+    throw new NoteError(note('logisticOneClass', { positives, rows: rows.length }));
   }
   const p = d + 1;
   const beta = new Float64Array(p);

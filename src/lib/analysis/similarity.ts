@@ -17,6 +17,7 @@
  * linear list only features with a positive contribution; euclidean lists the closest ones.
  */
 import { sigmoid } from './logistic';
+import { note, NoteError } from '../i18n/note';
 
 /** The prepared rows a scorer reads. */
 export interface ScoringInput {
@@ -93,7 +94,7 @@ export function centroidScores(input: ScoringInput, centroid: Float64Array, scal
 export function knnScores(input: ScoringInput, seeds: Int32Array, k: number, scale: ColumnScale, metric: Metric): ScoreResult {
   const { matrix, d } = input;
   const m = seeds.length;
-  if (!(m >= 1)) throw new RangeError('k nearest seeds needs at least one training seed.');
+  if (!(m >= 1)) throw new NoteError(note('knnNoSeeds'));
   if (!(Number.isInteger(k) && k >= 1)) throw new RangeError(`k must be a whole number ≥ 1, got ${k}`);
   const kk = Math.min(k, m);
   const cosine = metric === 'cosine';

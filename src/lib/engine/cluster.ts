@@ -198,7 +198,7 @@ function selectK(
   fit: (k: number) => ClusterFit | ModesFit
 ): KSelection {
   if (!(Number.isInteger(kMin) && Number.isInteger(kMax) && kMin >= 1 && kMax >= kMin)) {
-    throw new RangeError(`k range must be integers with 1 ≤ kMin ≤ kMax, got ${kMin}…${kMax}`);
+    throw new NoteError(note('clusterKRange', { from: String(kMin), to: String(kMax) }));
   }
   const points: KSelectionPoint[] = [];
   let silhouetteRows = 0;

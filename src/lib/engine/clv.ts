@@ -20,6 +20,7 @@ import type { ModelFit } from '../analysis/optimize';
 import { clvStatsQuery, frequencyBucketQuery, holdoutDays, UNIT_DAYS, type ClvStatsConfig } from '../sql/clv-stats';
 import { ident, join, sql } from '../sql/quote';
 import type { Db } from './db';
+import { note, NoteError } from '../i18n/note';
 
 /** Length of one discount period, in days. A month is 365.25 / 12 days. */
 export const PERIOD_DAYS = { day: 1, week: 7, month: 365.25 / 12 } as const;
@@ -95,7 +96,7 @@ let staging = 0;
  * @param periodDays length of the period in days
  */
 export function periodDiscountRate(annual: number, periodDays: number): number {
-  if (!(annual > -1)) throw new RangeError(`CLV: the annual discount rate must be > −100 %, got ${annual}`);
+  if (!(annual > -1)) throw new NoteError(note('clvDiscountRate', { rate: annual }));
   return Math.pow(1 + annual, periodDays / 365.25) - 1;
 }
 
@@ -113,8 +114,8 @@ export function periodDiscountRate(annual: number, periodDays: number): number {
  * @param db the database holding the transactions
  * @param config where the transactions are (see `clvStatsQuery`)
  * @param options horizon, period, annual discount rate, result table, fit options
- * @throws RangeError on an invalid configuration; Error when BG/NBD cannot be fitted (no customer,
- *   or none with a repeat purchase)
+ * @throws NoteError on an invalid configuration or when BG/NBD cannot be fitted (no customer, or
+ *   none with a repeat purchase)
  */
 export async function fitClv(db: Db, config: ClvStatsConfig, options: ClvFitOptions): Promise<ClvFit> {
   const periodDays = PERIOD_DAYS[options.period ?? 'month'];
@@ -187,7 +188,7 @@ async function readStats(db: Db, table: string): Promise<Stats> {
   const result = tableFromIPC(
     await db.arrow(String(sql`SELECT CAST(rowid AS INTEGER) AS r, x, t_x, "T", coalesce(mean_repeat_value, 'NaN'::DOUBLE) AS m FROM ${ident(table)}`))
   );
-  if (result.numRows === 0) throw new Error('CLV: no customer has a purchase on or before the calibration end');
+  if (result.numRows === 0) throw new NoteError(note('clvNoCustomers'));
   const column = <T extends Float64Array | Int32Array>(name: string) => (result.getChild(name) as Vector).toArray() as T;
   return { rows: column('r'), x: column('x'), tx: column('t_x'), T: column('T'), mbar: column('m') };
 }

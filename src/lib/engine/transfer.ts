@@ -1,4 +1,5 @@
 import * as Comlink from 'comlink';
+import { NoteError } from '../i18n/note';
 import { EngineError, type EngineErrorData } from './errors';
 
 interface Thrown {
@@ -10,8 +11,9 @@ interface Thrown {
 
 /**
  * Comlink sends only `{message, name, stack}` of a thrown error; this handler keeps the
- * `EngineError` fields (code, file, sql, position) across the worker boundary. Imported by both
- * `worker.ts` and `client.ts`.
+ * `EngineError` fields (code, file, sql, position) across the worker boundary, and sends a
+ * `NoteError` (a check in the analysis or SQL modules) as an `EngineError` with its key and values,
+ * so the UI says it in its language. Imported by both `worker.ts` and `client.ts`.
  */
 // Comlink 4.4.2 does not export its `throwMarker` symbol; find it by its description instead.
 const isThrown = (value: object): boolean =>
@@ -23,6 +25,10 @@ Comlink.transferHandlers.set('throw', {
   serialize(thrown: { value: unknown }): [Thrown, Transferable[]] {
     const e = thrown.value;
     if (e instanceof EngineError) return [{ engine: e.toJSON(), message: e.message, name: e.name }, []];
+    if (e instanceof NoteError) {
+      const { text, key, values } = e.note;
+      return [{ engine: { code: 'INTERNAL', message: text, key, values }, message: text, name: 'EngineError' }, []];
+    }
     const err = e instanceof Error ? e : new Error(String(e));
     return [{ engine: null, message: err.message, name: err.name, stack: err.stack }, []];
   },

@@ -7,6 +7,7 @@ import { deflateSync, inflateSync, strFromU8, strToU8 } from 'fflate';
 import type { Notebook } from './model';
 import { serializeNotebook } from './serialize';
 import { readNotebook } from './validate';
+import { note, NoteError } from '../i18n/note';
 
 /** The fragment's key: `#nb=…`. */
 export const SHARE_KEY = 'nb';
@@ -41,9 +42,9 @@ export function readShareFragment(hash: string): Notebook | null {
   try {
     bytes = inflateSync(fromBase64Url(packed), { out: new Uint8Array(MAX_SHARED_BYTES + 1) });
   } catch {
-    throw new Error('The link is damaged: its notebook cannot be unpacked. Ask for the link again (it may have been cut off).');
+    throw new NoteError(note('shareDamaged'));
   }
-  if (bytes.length > MAX_SHARED_BYTES) throw new Error(`The link's notebook is larger than ${MAX_SHARED_BYTES / 1024 / 1024} MB unpacked and was not opened.`);
+  if (bytes.length > MAX_SHARED_BYTES) throw new NoteError(note('shareTooLarge', { mb: MAX_SHARED_BYTES / 1024 / 1024 }));
   return readNotebook(strFromU8(bytes));
 }
 

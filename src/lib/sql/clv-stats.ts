@@ -25,6 +25,7 @@
  */
 import { ident, lit, sql, type SqlFragment } from './quote';
 import { exactAmount } from './rfm';
+import { note, NoteError } from '../i18n/note';
 
 /** Where the transactions are and how to read them. */
 export interface ClvStatsConfig {
@@ -61,10 +62,10 @@ export const UNIT_DAYS: Record<ClvStatsConfig['unit'], number> = { day: 1, week:
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-function parseDay(name: string, value: string): number {
+function parseDay(name: 'calibrationEnd' | 'holdoutEnd', value: string): number {
   const ms = ISO_DATE.test(value) ? Date.parse(`${value}T00:00:00Z`) : Number.NaN;
   if (!Number.isFinite(ms) || new Date(ms).toISOString().slice(0, 10) !== value) {
-    throw new RangeError(`CLV: ${name} must be a date written YYYY-MM-DD, got "${value}"`);
+    throw new NoteError(note('clvDate', { name, value }));
   }
   return ms / 86_400_000;
 }
@@ -72,13 +73,13 @@ function parseDay(name: string, value: string): number {
 /**
  * Days in (calibrationEnd, holdoutEnd], or 0 without a holdout period.
  * @param config the statistics configuration
- * @throws RangeError when a date is malformed or the holdout does not end after the calibration
+ * @throws NoteError when a date is malformed or the holdout does not end after the calibration
  */
 export function holdoutDays(config: Pick<ClvStatsConfig, 'calibrationEnd' | 'holdoutEnd'>): number {
   const start = parseDay('calibrationEnd', config.calibrationEnd);
   if (config.holdoutEnd === undefined) return 0;
   const days = parseDay('holdoutEnd', config.holdoutEnd) - start;
-  if (!(days > 0)) throw new RangeError(`CLV: holdoutEnd (${config.holdoutEnd}) must come after calibrationEnd (${config.calibrationEnd})`);
+  if (!(days > 0)) throw new NoteError(note('clvHoldoutOrder', { holdout: config.holdoutEnd, calibration: config.calibrationEnd }));
   return days;
 }
 
@@ -88,13 +89,13 @@ export function holdoutDays(config: Pick<ClvStatsConfig, 'calibrationEnd' | 'hol
  * mean_repeat_value, historical_value (all DOUBLE) and, with `holdoutEnd`, holdout_purchases and
  * holdout_value (0 when the customer did not buy). See the module comment for the definitions.
  * @param config table, columns, period ends, unit and value
- * @throws RangeError on malformed dates, a missing margin column, or a key named like an output column
+ * @throws NoteError on malformed dates, a missing margin column, or a key named like an output column
  */
 export function clvStatsQuery(config: ClvStatsConfig): SqlFragment {
   holdoutDays(config);
   const taken = [...CLV_STATS_COLUMNS, ...CLV_HOLDOUT_COLUMNS].find((c) => c.toLowerCase() === config.key.toLowerCase());
-  if (taken !== undefined) throw new RangeError(`CLV: the key column cannot be called "${config.key}": the result has a column "${taken}"`);
-  if (config.valueBy === 'margin' && config.margin === undefined) throw new RangeError('CLV: value by margin needs a margin column');
+  if (taken !== undefined) throw new NoteError(note('clvKeyTaken', { key: config.key, taken }));
+  if (config.valueBy === 'margin' && config.margin === undefined) throw new NoteError(note('clvMarginMissing'));
   const valueColumn = config.valueBy === 'margin' ? (config.margin as string) : config.amount;
   const calibrationEnd = sql`CAST(${lit(config.calibrationEnd)} AS DATE)`;
   const lastDay = config.holdoutEnd === undefined ? calibrationEnd : sql`CAST(${lit(config.holdoutEnd)} AS DATE)`;

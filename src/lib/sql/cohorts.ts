@@ -6,6 +6,7 @@
  */
 import { dateLiteral, exactAmount } from './rfm';
 import { ident, join, sql, type SqlFragment } from './quote';
+import { note, NoteError } from '../i18n/note';
 
 /** Inputs of {@link cohortQuery}. */
 export interface CohortConfig {
@@ -58,11 +59,11 @@ export interface CohortRow {
  * customers where nobody bought), and customers whose first purchase falls into an incomplete month
  * are left out. Rows with a NULL key or date are left out; a NULL amount adds nothing.
  * @param config the transactions table, its columns and the reference date
- * @throws RangeError on an invalid reference date
+ * @throws NoteError on an invalid reference date
  */
 export function cohortQuery(config: CohortConfig): SqlFragment {
   const day = sql`CAST(${ident(config.date)} AS DATE)`;
-  const limit = config.referenceDate === undefined ? sql`(SELECT max(d) FROM raw)` : dateLiteral(config.referenceDate, 'The cohort reference date');
+  const limit = config.referenceDate === undefined ? sql`(SELECT max(d) FROM raw)` : dateLiteral(config.referenceDate, 'cohort');
   const money = config.amount !== undefined;
   const amount = money ? [sql`${exactAmount(ident(config.amount!))} AS a`] : [];
   const revenueIn = money ? sql`, sum(t.a) AS revenue` : sql``;

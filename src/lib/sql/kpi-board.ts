@@ -6,6 +6,7 @@
  */
 import { dateLiteral, exactAmount } from './rfm';
 import { ident, join, lit, sql, type SqlFragment } from './quote';
+import { note, NoteError } from '../i18n/note';
 
 /** Inputs of {@link kpiBoardQuery}. */
 export interface KpiBoardConfig {
@@ -72,16 +73,16 @@ export const MAX_KPI_PERIODS = 120;
  * members without a segment are left out. Events with a NULL key or date are left out, a NULL
  * amount adds nothing. Retention of the first period looks at the period before it.
  * @param config members, segments, events, period and reference date
- * @throws RangeError on a bad period count or reference date
+ * @throws NoteError on a bad period count or reference date
  */
 export function kpiBoardQuery(config: KpiBoardConfig): SqlFragment {
   if (!(Number.isInteger(config.periods) && config.periods >= 1 && config.periods <= MAX_KPI_PERIODS)) {
-    throw new RangeError(`A KPI board shows 1 to ${MAX_KPI_PERIODS} periods; ${config.periods} is not possible`);
+    throw new NoteError(note('kpiBoardPeriods', { max: MAX_KPI_PERIODS, periods: String(config.periods) }));
   }
   const unit = config.period === 'month' ? sql`INTERVAL 1 MONTH` : sql`INTERVAL 7 DAY`;
   const trunc = config.period === 'month' ? lit('month') : lit('week');
   const day = sql`CAST(e.${ident(config.date)} AS DATE)`;
-  const limit = config.referenceDate === undefined ? sql`(SELECT max(d) FROM ev)` : dateLiteral(config.referenceDate, 'The KPI board reference date');
+  const limit = config.referenceDate === undefined ? sql`(SELECT max(d) FROM ev)` : dateLiteral(config.referenceDate, 'kpis');
   const key = ident(config.key);
   const seg = config.segments;
   const members =

@@ -4,6 +4,7 @@
  * in JavaScript). Pure: identifiers go through `ident`, values through `lit`.
  */
 import { ident, join, lit, sql, SqlFragment } from './quote';
+import { note, NoteError } from '../i18n/note';
 
 /** What `personalExportQuery` exports. */
 export interface PersonalExport {
@@ -44,7 +45,7 @@ export function personalExportQuery(options: PersonalExport): SqlFragment {
   const source = from instanceof SqlFragment ? sql`(${from}) AS ${ident('export')}` : ident(from);
   if (hidden.length === 0) return sql`SELECT * FROM ${source}`;
   if (salt === undefined && hidden.length === present.size) {
-    throw new Error('Every column of the result is personal data. Tick the columns to include, or pseudonymise them.');
+    throw new NoteError(note('exportAllPersonal'));
   }
   const modifier =
     salt === undefined

@@ -9,6 +9,7 @@
  * (many threads); a parallel `sum` of DOUBLEs differs in the last bits from run to run.
  */
 import { ident, join, lit, sql, type SqlFragment } from './quote';
+import { note, NoteError } from '../i18n/note';
 
 /** The eleven segment names of the default R×F map. */
 export type RfmSegmentName =
@@ -161,30 +162,29 @@ export function rfmSegmentCoverage(segments: readonly RfmSegmentRule[]): RfmGrid
 
 function checkSegments(segments: readonly RfmSegmentRule[]): void {
   segments.forEach((s, i) => {
-    const where = `RFM segment ${i + 1} ("${s.name}")`;
-    if (s.name.trim() === '') throw new RangeError(`RFM segment ${i + 1}: the name is empty`);
+    if (s.name.trim() === '') throw new NoteError(note('rfmSegmentUnnamed', { n: i + 1 }));
     for (const field of ['r', 'f'] as const) {
       const [lo, hi] = s[field];
       const score = (x: number) => Number.isInteger(x) && x >= 1 && x <= 5;
-      if (!score(lo) || !score(hi) || lo > hi) throw new RangeError(`${where}, ${field}: [${lo}, ${hi}] is not a range of scores 1 to 5`);
+      if (!score(lo) || !score(hi) || lo > hi) throw new NoteError(note('rfmSegmentScores', { n: i + 1, name: s.name, field, range: `[${lo}, ${hi}]` }));
     }
   });
 }
 
-function checkBreakpoints(values: readonly number[], what: string): void {
+function checkBreakpoints(values: readonly number[], what: 'recency' | 'frequency' | 'monetary'): void {
   const ascending = values.every((v, i) => Number.isFinite(v) && (i === 0 || v > values[i - 1]));
-  if (values.length !== 4 || !ascending) throw new RangeError(`RFM ${what} breakpoints are four strictly ascending numbers; [${values.join(', ')}] is not`);
+  if (values.length !== 4 || !ascending) throw new NoteError(note('rfmBreakpoints', { what, values: `[${values.join(', ')}]` }));
 }
 
 /**
  * A `YYYY-MM-DD` string as a DATE expression.
  * @param value the date
- * @param what names the setting in the error
- * @throws RangeError when it is not a valid calendar date
+ * @param what names the setting in the error: the reference date of an RFM cell, a KPI board or a cohort table
+ * @throws NoteError when it is not a valid calendar date
  */
-export function dateLiteral(value: string, what: string): SqlFragment {
+export function dateLiteral(value: string, what: 'rfm' | 'kpis' | 'cohort'): SqlFragment {
   const valid = /^\d{4}-\d{2}-\d{2}$/.test(value) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
-  if (!valid) throw new RangeError(`${what} is a date written YYYY-MM-DD; "${value}" is not`);
+  if (!valid) throw new NoteError(note('referenceDateFormat', { what, value }));
   return sql`CAST(${lit(value)} AS DATE)`;
 }
 
@@ -243,13 +243,13 @@ function segmentCase(segments: readonly RfmSegmentRule[]): SqlFragment {
  * customers, all of them score F = 1 and the next frequency scores 3), and a lone customer scores 1.
  * Breakpoint scores follow {@link RfmScoring}.
  * @param config the transactions table, its columns and the RFM settings
- * @throws RangeError on an invalid date, breakpoints, segment rule, or a key named like an output column
+ * @throws NoteError on an invalid date, breakpoints, segment rule, or a key named like an output column
  */
 export function rfmQuery(config: RfmConfig): SqlFragment {
-  const ref = dateLiteral(config.referenceDate, 'The RFM reference date');
+  const ref = dateLiteral(config.referenceDate, 'rfm');
   const segments = config.segments ?? DEFAULT_RFM_SEGMENTS;
   checkSegments(segments);
-  if (RFM_COLUMNS.includes(config.key)) throw new RangeError(`The customer key "${config.key}" has the name of an RFM output column; rename it first`);
+  if (RFM_COLUMNS.includes(config.key)) throw new NoteError(note('outputColumnKey', { key: config.key, what: 'rfm' }));
   const { scoring } = config;
   if (scoring.kind === 'breakpoints') {
     checkBreakpoints(scoring.recency, 'recency');

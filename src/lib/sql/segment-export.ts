@@ -10,6 +10,7 @@
  */
 import { pseudonymSql } from './personal-export';
 import { ident, join, lit, sql, type SqlFragment } from './quote';
+import { note, NoteError } from '../i18n/note';
 
 /** A column of the members view and its DuckDB type as `DESCRIBE` names it (`BIGINT`, `DECIMAL(10,2)`). */
 export interface ExportColumn {
@@ -114,17 +115,17 @@ export function membershipExportQuery(options: MembershipExport): SqlFragment {
   const minSize = checkMinSize(options.minSize);
   const types = new Map(schema.map((c) => [c.name, c.type]));
   const fixed = [key, SEGMENT, TAGS];
-  for (const name of fixed) if (!types.has(name)) throw new Error(`membership export: the view "${members}" has no column "${name}"`);
+  for (const name of fixed) if (!types.has(name)) throw new NoteError(note('exportNoColumn', { view: members, name }));
   const include = new Set(options.include ?? []);
   const personal = new Set(pii.filter((name) => !include.has(name)));
   if (personal.has(key) && hashSalt === undefined) {
-    throw new Error(`membership export: the key "${key}" is personal data; pseudonymise it or include it explicitly`);
+    throw new NoteError(note('exportKeyPersonal', { key }));
   }
   const chosen = options.columns ?? schema.map((c) => c.name).filter((name) => !personal.has(name));
   const extra = [...new Set(chosen)].filter((name) => !fixed.includes(name) && (hashSalt !== undefined || !personal.has(name)));
   for (const name of extra) {
-    if (!types.has(name)) throw new Error(`membership export: the view "${members}" has no column "${name}"`);
-    if (name === SMALL_SEGMENT_COLUMN) throw new Error(`membership export: the column "${name}" clashes with the flag the export adds; leave it out`);
+    if (!types.has(name)) throw new NoteError(note('exportNoColumn', { view: members, name }));
+    if (name === SMALL_SEGMENT_COLUMN) throw new NoteError(note('exportFlagClash', { name }));
   }
   const output = (name: string) => {
     const expr = personal.has(name) && hashSalt !== undefined ? pseudonymSql(ident(name), hashSalt) : textSafe(ident(name), types.get(name) as string);
@@ -161,6 +162,6 @@ function textSafe(expr: SqlFragment, type: string): SqlFragment {
 }
 
 function checkMinSize(minSize: number): number {
-  if (!Number.isFinite(minSize) || minSize < 0) throw new RangeError(`export: the minimum segment size must be a number ≥ 0, not ${minSize}`);
+  if (!Number.isFinite(minSize) || minSize < 0) throw new NoteError(note('exportMinSize', { size: String(minSize) }));
   return minSize;
 }

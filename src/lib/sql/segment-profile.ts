@@ -14,6 +14,7 @@
  */
 import type { Kpi } from '../notebook/model';
 import { ident, join, lit, sql, type SqlFragment } from './quote';
+import { note, NoteError } from '../i18n/note';
 
 const SEGMENT = ident('segment');
 
@@ -149,7 +150,7 @@ function kpiParts(kpi: Kpi, i: number): { vars: SqlFragment[]; shifts: SqlFragme
     }
     case 'ratio':
     case 'roi': {
-      if (kpi.denominator === undefined) throw new Error(`The KPI "${kpi.label}" (${kpi.kind}) needs a denominator column`);
+      if (kpi.denominator === undefined) throw new NoteError(note('kpiNeedsDenominator', { label: kpi.label }));
       const den = ident(kpi.denominator);
       const both = sql`isfinite(${dbl(col)}) AND isfinite(${dbl(den)})`;
       const [a, b] = [ident(`a${i}`), ident(`b${i}`)];

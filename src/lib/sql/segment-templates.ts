@@ -5,6 +5,7 @@
  * (a column's most frequent values) are passed in.
  */
 import type { ConditionOp, Rule, RuleGroup, SegmentDef } from '../notebook/model';
+import { note, NoteError } from '../i18n/note';
 
 /** What kind of values a column holds, from its DuckDB type. */
 export type ColumnKind = 'number' | 'date' | 'text' | 'boolean';
@@ -118,7 +119,7 @@ const AGE_BANDS = [
  */
 export function ageTemplate(column: string, kind: ColumnKind, referenceDate?: string): TemplateResult {
   if (kind === 'number') return { exclusive: true, segments: bands(column, AGE_BANDS, 'age') };
-  if (!referenceDate) throw new Error('age bands from a birth date need the notebook’s reference date');
+  if (!referenceDate) throw new NoteError(note('ageNeedsReferenceDate'));
   const yearsBefore = (years: number) => {
     const d = new Date(`${referenceDate}T00:00:00Z`);
     d.setUTCFullYear(d.getUTCFullYear() - years);

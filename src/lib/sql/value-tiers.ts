@@ -15,6 +15,7 @@
 import { VALUE_TIERS, type ValueTier } from '../notebook/model';
 import { exactAmount } from './rfm';
 import { ident, join, lit, sql, type SqlFragment } from './quote';
+import { note, NoteError } from '../i18n/note';
 
 /** The value of a customer: a value column, less a cost column when given. */
 export interface ValueInput {
@@ -49,8 +50,8 @@ export interface ValueTierRow {
 
 const TIER_COLUMNS = ['value', 'cost', 'profit', 'potential', 'tier'];
 
-function finiteNumber(x: number, what: string): number {
-  if (!Number.isFinite(x)) throw new RangeError(`${what} is a finite number; ${x} is not`);
+function finiteNumber(x: number, what: 'profit' | 'potential'): number {
+  if (!Number.isFinite(x)) throw new NoteError(note('tierThreshold', { what, value: String(x) }));
   return x;
 }
 
@@ -67,17 +68,17 @@ function profitOf(input: ValueInput): SqlFragment {
  * the potential column is above its threshold; otherwise `unprofitable` (also when the potential is
  * NULL). NULL values and costs count as 0. Join other columns back by key.
  * @param config the customer table, its columns and the thresholds
- * @throws RangeError on a non-finite threshold or a key named like an output column
+ * @throws NoteError on a non-finite threshold or a key named like an output column
  */
 export function valueTierQuery(config: ValueTierConfig): SqlFragment {
-  if (TIER_COLUMNS.includes(config.key)) throw new RangeError(`The customer key "${config.key}" has the name of a tier output column; rename it first`);
-  const above = finiteNumber(config.profitableAbove ?? 0, 'The profit threshold');
+  if (TIER_COLUMNS.includes(config.key)) throw new NoteError(note('outputColumnKey', { key: config.key, what: 'tiers' }));
+  const above = finiteNumber(config.profitableAbove ?? 0, 'profit');
   const potential = config.potential;
   const columns = [sql`${ident(config.key)}`, sql`CAST(${ident(config.value)} AS DOUBLE) AS value`];
   if (config.cost !== undefined) columns.push(sql`CAST(${ident(config.cost)} AS DOUBLE) AS cost`);
   columns.push(sql`${profitOf(config)} AS profit`);
   const potentialTier = potential
-    ? sql`WHEN CAST(${ident(potential.column)} AS DOUBLE) > ${finiteNumber(potential.above, 'The potential threshold')} THEN ${lit('unprofitable_potential')} `
+    ? sql`WHEN CAST(${ident(potential.column)} AS DOUBLE) > ${finiteNumber(potential.above, 'potential')} THEN ${lit('unprofitable_potential')} `
     : sql``;
   if (potential) columns.push(sql`CAST(${ident(potential.column)} AS DOUBLE) AS potential`);
   columns.push(sql`CASE WHEN ${profitOf(config)} > ${above} THEN ${lit('profitable')} ${potentialTier}ELSE ${lit('unprofitable')} END AS tier`);

@@ -1,5 +1,5 @@
 import { EngineError } from '../engine/errors';
-import type { NoteKey, NoteValues } from '../i18n/note';
+import { NoteError, type NoteKey, type NoteValues } from '../i18n/note';
 import { noteText } from './language.svelte';
 
 /** What the UI shows of a failure: a one-line message, raw text for details, and where. */
@@ -40,6 +40,18 @@ export function describeError(e: unknown): ErrorView {
       file: e.file,
       line: e.line,
       column: e.column
+    };
+  }
+  if (e instanceof NoteError) {
+    const said = e.note;
+    return {
+      code: 'INTERNAL',
+      get message() {
+        return noteText(said);
+      },
+      text: said.text,
+      key: said.key,
+      values: said.values
     };
   }
   if (e instanceof Error) return { code: 'INTERNAL', message: e.message, text: e.message, detail: e.stack };

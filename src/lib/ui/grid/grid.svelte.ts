@@ -5,6 +5,7 @@ import { COPY_CELL_LIMIT, selectionTsv, type CopiedText } from './copy';
 import { decodeResult } from './decode';
 import { GridTransformClient } from './transform-client';
 import type { GridFilters, SortKey } from './transform';
+import { describeError } from '../describe-error';
 
 /** A cell position among the shown rows (`r`) and the columns (`c`). */
 export interface CellPos {
@@ -112,7 +113,7 @@ export class GridState {
       this.#client.setData(bytes);
       if (this.transformed) void this.#request();
     } catch (e) {
-      if (!abort.signal.aborted) this.error = e instanceof Error ? e.message : String(e);
+      if (!abort.signal.aborted) this.error = describeError(e).message;
     } finally {
       if (this.#decode === abort) {
         this.decoding = false;
@@ -261,7 +262,7 @@ export class GridState {
       this.#clampSelection();
       this.busy = false;
     } catch (e) {
-      this.error = e instanceof Error ? e.message : String(e);
+      this.error = describeError(e).message;
       this.busy = false;
     }
   }
