@@ -73,8 +73,13 @@ test.describe('result grid', () => {
     const loadStart = await now(page);
     await setSql(cell, MILLION);
     await cell.locator('.cm-content').press('Shift+Enter');
+    // The run brings the first 10,000 rows; the million loads on request (or on sort, filter, end).
+    await expect(grid).toHaveAttribute('data-rows', '10000', { timeout: 60_000 });
+    await expect(grid.locator('[data-testid=grid-partial]')).toContainText('Showing the first 10,000 of 1,000,000 rows.');
+    await grid.locator('[data-testid=grid-load-all]').click();
     await expect(grid).toHaveAttribute('data-rows', '1000000', { timeout: 60_000 });
     await expect(grid).toHaveAttribute('data-shown', '1000000');
+    await expect(grid.locator('[data-testid=grid-partial]')).toHaveCount(0);
     await frames(page);
     const loadWorst = await worstTaskSince(page, loadStart);
 
@@ -167,6 +172,33 @@ test.describe('result grid', () => {
     await testInfo.attach('long-tasks', { body: figures, contentType: 'text/plain' });
     expect(loadWorst, 'longest main-thread task while the result loads').toBeLessThanOrEqual(50);
     expect(scrollWorst, 'longest main-thread task while scrolling').toBeLessThanOrEqual(50);
+  });
+
+  test('a large result shows its first rows at once and loads the rest when sorted or scrolled to the end', async ({ page }) => {
+    await openApp(page);
+    const cell = await addSqlCell(page, 'SELECT range AS i, range % 7 AS r FROM range(25000)');
+    const grid = cell.locator('[data-testid=result-grid]');
+    await expect(grid).toHaveAttribute('data-rows', '10000', { timeout: 60_000 });
+    await expect(grid.locator('[data-testid=grid-load-all]')).toHaveText('Load 25,000 rows');
+    await shot(page, 'grid-first-rows');
+    const viewport = grid.locator('[role=grid]');
+    const i = viewport.locator('[data-testid=grid-sort][data-column=i]');
+    await i.click();
+    await i.click();
+    await expect(grid).toHaveAttribute('data-rows', '25000', { timeout: 60_000 });
+    await idle(grid);
+    expect((await shownRows(grid))[0]).toEqual(['24,999', '2']);
+    await expect(grid.locator('[data-testid=grid-partial]')).toHaveCount(0);
+
+    // A new column: the sort on i does not carry over, so the last row is the largest n.
+    await setSql(cell, 'SELECT range AS n FROM range(12000)');
+    await cell.locator('.cm-content').press('Shift+Enter');
+    await expect(grid).toHaveAttribute('data-rows', '10000', { timeout: 60_000 });
+    await viewport.locator('[role=gridcell]').first().click();
+    await page.keyboard.press('Control+End');
+    await expect(grid).toHaveAttribute('data-rows', '12000', { timeout: 60_000 });
+    await page.keyboard.press('Control+End');
+    await expect(viewport.locator('[role=gridcell].active')).toHaveText('11,999');
   });
 
   test('formats numbers, dates and NULL for English users', async ({ page }) => {

@@ -32,6 +32,8 @@ const WIDTH_SAMPLE = 60;
  */
 export class GridState {
   table = $state.raw<Table | null>(null);
+  /** The bytes `table` was decoded from. */
+  source = $state.raw<Uint8Array | null>(null);
   columns = $state.raw<ResultColumn[]>([]);
   /** Rows in the bytes the grid got. */
   rows = $state(0);
@@ -101,13 +103,17 @@ export class GridState {
       if (!table || abort.signal.aborted) return;
       const columns = resultColumns(table);
       const names = new Set(columns.map((c) => c.name));
+      const sameColumns = sameShape(this.columns, columns);
       this.table = table;
+      this.source = bytes;
       this.columns = columns;
       this.rows = table.numRows;
       this.order = null;
-      this.anchor = this.focus = null;
+      // The same columns (a re-run, or the rest of the rows loaded): the selection stays where it was.
+      if (sameColumns) this.#clampSelection();
+      else this.anchor = this.focus = null;
       this.copied = null;
-      this.widths = columnWidths(columns, table.numRows, fmt);
+      if (!sameColumns || this.widths.length !== columns.length) this.widths = columnWidths(columns, table.numRows, fmt);
       this.sort = this.sort.filter((k) => names.has(k.column));
       this.filters = Object.fromEntries(Object.entries(this.filters).filter(([k]) => names.has(k)));
       this.#client.setData(bytes);
@@ -293,6 +299,10 @@ export function columnWidths(columns: ResultColumn[], rows: number, fmt: Formatt
     for (const r of sample) chars = Math.max(chars, fmt.cell(c.at(r), c.kind).length);
     return clamp(Math.round(chars * 7.4 + 30), 88, 360);
   });
+}
+
+function sameShape(a: ResultColumn[], b: ResultColumn[]): boolean {
+  return a.length === b.length && a.every((c, i) => c.name === b[i].name && c.type === b[i].type);
 }
 
 function clamp(v: number, lo: number, hi: number): number {

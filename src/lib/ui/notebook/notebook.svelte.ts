@@ -41,8 +41,14 @@ import { Ticket, type EngineQueue } from '../engine-queue';
 import { guessAbTest, guessKpis, pickControl, pickConversion } from '../campaign/campaign-defaults';
 import { t } from '../strings';
 
-/** Rows of a cell's result the grid receives (sort and filter work on these). */
+/** Rows of a cell's result the grid may hold (sort and filter work on these). */
 export const GRID_ROW_CAP = 2_000_000;
+/**
+ * Rows a run brings to the grid. A larger result loads up to `GRID_ROW_CAP` rows when the user
+ * sorts, filters, scrolls to the end or asks, so a run over a million customers does not wait for
+ * a million rows to cross two workers and be decoded.
+ */
+export const GRID_FIRST_ROWS = 10_000;
 /** Rows of a chart's aggregated result the page receives; chart queries stay far below it. */
 export const CHART_ROW_CAP = 50_000;
 
@@ -55,13 +61,27 @@ export type RunState = 'idle' | 'running' | 'error';
 /** A kind of cell the user can add. */
 export type NewCellKind = Cell['kind'];
 
+/** What a result grid shows: Arrow IPC of the first rows and the result's row count. */
+export interface GridResult {
+  bytes: Uint8Array;
+  total: number;
+  /** The rest of the result: absent when `bytes` holds all of it. */
+  more?: MoreRows;
+}
+
+/** The rest of a result a grid can load: `load` puts up to `rows` rows into the cell's result. */
+export interface MoreRows {
+  rows: number;
+  load: () => Promise<void>;
+}
+
 /** One cell with its last run and result. */
 export class CellState {
   cell = $state() as Cell;
   status = $state<CellStatus>('idle');
   run = $state.raw<CellRun | null>(null);
-  /** SQL cells: the first `GRID_ROW_CAP` rows as Arrow IPC and the whole result's row count. */
-  result = $state.raw<{ bytes: Uint8Array; total: number } | null>(null);
+  /** Cells with a grid: the first rows as Arrow IPC and the whole result's row count. */
+  result = $state.raw<GridResult | null>(null);
   /** Chart cells: the aggregated rows as plain objects. */
   values = $state.raw<Record<string, unknown>[] | null>(null);
   /** `performance.now()` when the current run started. */
@@ -736,12 +756,12 @@ export class NotebookState {
     if (cell.kind === 'sql') state.ranText = cell.sql;
     try {
       const grid = cell.kind !== 'chart';
-      const limit = grid ? GRID_ROW_CAP : CHART_ROW_CAP;
+      const limit = grid ? GRID_FIRST_ROWS : CHART_ROW_CAP;
       const settings = { referenceDate: this.settings.referenceDate, locale: this.settings.locale, guards: $state.snapshot(this.settings.guards) };
       const { run, bytes } = await this.host.queue.run((c) => c.call((api) => api.runCell(cell, input, limit, settings)), ticket);
       if (run.status === 'ok') {
         if (grid) {
-          state.result = { bytes, total: run.rows ?? 0 };
+          state.result = this.#gridResult(state, cellView(cell), bytes, run.rows ?? 0);
           state.values = null;
         } else {
           state.values = tableFromIPC(bytes, { useDate: true }).toArray() as Record<string, unknown>[];
@@ -778,6 +798,26 @@ export class NotebookState {
       state.startedAt = null;
       if (this.#ticket === ticket) this.#ticket = null;
     }
+  }
+
+  /** A run's grid result; with `more` when the run brought only the first `GRID_FIRST_ROWS` rows. */
+  #gridResult(state: CellState, view: string, bytes: Uint8Array, total: number): GridResult {
+    const result: GridResult = { bytes, total };
+    if (total <= GRID_FIRST_ROWS) return result;
+    let loading: Promise<void> | null = null;
+    const load = () =>
+      (loading ??= this.queryBytes(String(sql`SELECT * FROM ${ident(view)} LIMIT ${GRID_ROW_CAP}`)).then(
+        (all) => {
+          // A run since then replaced the result: keep the new one.
+          if (state.result === result) state.result = { bytes: all, total };
+        },
+        (e: unknown) => {
+          loading = null;
+          throw e;
+        }
+      ));
+    result.more = { rows: Math.min(total, GRID_ROW_CAP), load };
+    return result;
   }
 
   /** The view a cell reads besides tables: a chart's input cell, a lookalike cell's seed cell, a campaign cell's segmentation. */
