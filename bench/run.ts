@@ -80,7 +80,8 @@ async function main(): Promise<void> {
       'build-dir': { type: 'string', default: 'build-bench' },
       port: { type: 'string', default: '4351' },
       'isolated-port': { type: 'string', default: '4352' },
-      'no-doc': { type: 'boolean', default: false }
+      'no-doc': { type: 'boolean', default: false },
+      profile: { type: 'string' }
     }
   });
   const size = values.size.toUpperCase();
@@ -160,7 +161,7 @@ async function main(): Promise<void> {
       log(isolate ? 'headless Chromium, cross-origin isolated (threaded DuckDB-WASM)' : 'headless Chromium');
       const server = await serve(buildDir, Number(port), isolate);
       try {
-        const b = await runBrowserSteps({ origin: `http://127.0.0.1:${port}`, dataDir, notebookFile, runs, log });
+        const b = await runBrowserSteps({ origin: `http://127.0.0.1:${port}`, dataDir, notebookFile, runs, log, profileDir: values.profile });
         if (isolate && b.bundle !== 'wasm-coi') log(`warning: the isolated page runs ${b.bundle}, not the threaded build`);
         backends[id] = { detail: b.detail, steps: b.steps };
       } finally {

@@ -9,9 +9,9 @@
  * memory (`VmHWM`, reset before the step) and, in a cross-origin isolated page,
  * `performance.measureUserAgentSpecificMemory()`.
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Page } from '@playwright/test';
+import { chromium, type CDPSession, type Page } from '@playwright/test';
 import config from '../../playwright.config';
 import { CELLS } from './bench-notebook';
 import type { StepFigures, StepId } from './suite';
@@ -166,6 +166,36 @@ export interface BrowserRun {
   notebookFile: string;
   runs: number;
   log?: (text: string) => void;
+  /** Records the main thread's CPU profile of each step's first run into this directory and logs its heaviest functions. */
+  profileDir?: string;
+}
+
+/** A CPU profile as Chromium's `Profiler.stop` returns it (the fields read here). */
+interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+  samples?: number[];
+  timeDeltas?: number[];
+}
+
+/**
+ * The functions that took the most main-thread time in a profile (self time, idle left out).
+ * @param profile the profile
+ * @param top how many
+ */
+export function heaviestFunctions(profile: CpuProfile, top = 8): { name: string; ms: number }[] {
+  const frames = new Map(profile.nodes.map((n) => [n.id, n.callFrame]));
+  const self = new Map<string, number>();
+  const samples = profile.samples ?? [];
+  const deltas = profile.timeDeltas ?? [];
+  samples.forEach((id, i) => {
+    const f = frames.get(id);
+    if (!f || f.functionName === '(idle)') return;
+    const where = f.url ? ` ${f.url.split('/').pop()}:${f.lineNumber + 1}` : '';
+    const name = `${f.functionName || '(anonymous)'}${where}`;
+    // Sample i lasts until sample i + 1.
+    self.set(name, (self.get(name) ?? 0) + (deltas[i + 1] ?? 0) / 1000);
+  });
+  return [...self].map(([name, ms]) => ({ name, ms })).sort((a, b) => b.ms - a.ms).slice(0, top);
 }
 
 /** The figures of one browser run, and what ran. */
@@ -203,14 +233,28 @@ export async function runBrowserSteps(run: BrowserRun): Promise<BrowserResult> {
       .sort((a, b) => b.rss - a.rss)[0]?.pid;
     const version = browser.version();
     const steps: Partial<Record<StepId, StepFigures>> = {};
+    let cdp: CDPSession | null = null;
+    if (run.profileDir) {
+      mkdirSync(run.profileDir, { recursive: true });
+      cdp = await page.context().newCDPSession(page);
+      await cdp.send('Profiler.enable');
+    }
 
     const step = async (name: StepId, until: Until, start: () => Promise<void>, startOnChange: boolean) => {
       if (renderer) resetPeak(renderer);
+      const profiling = cdp !== null && !steps[name];
+      if (profiling) await cdp!.send('Profiler.start');
       await page.evaluate(([n, u, c]) => window.__bench.arm(n, u, c), [name, until, startOnChange] as const);
       await start();
       const m = await page.evaluate(() => window.__bench.wait());
       if (m.failed) throw new Error(`${name}: ${m.failed}`);
       await settle(page);
+      if (profiling) {
+        const { profile } = (await cdp!.send('Profiler.stop')) as { profile: CpuProfile };
+        writeFileSync(path.join(run.profileDir!, `${name}.cpuprofile`), JSON.stringify(profile));
+        const heavy = heaviestFunctions(profile).map((f) => `${f.ms.toFixed(0)} ms ${f.name}`);
+        run.log?.(`${name}: main thread, heaviest functions (self time, step and its reports):\n  ${heavy.join('\n  ')}`);
+      }
       const figures = (steps[name] ??= { seconds: [], longTaskMs: 0 });
       figures.seconds.push(m.ms / 1000);
       figures.longTaskMs = Math.max(figures.longTaskMs ?? 0, m.longTaskMs);
