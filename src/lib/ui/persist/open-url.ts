@@ -100,7 +100,7 @@ export async function openNotebookUrl(param: string, pageUrl: string, fetchFn: t
   const parsed = parseNotebook(await res.text());
   if (!parsed.ok) {
     const issues = parsed.issues.map(formatIssue);
-    const notJson = parsed.issues.length === 1 && parsed.issues[0].path === '' && parsed.issues[0].message.startsWith('not valid JSON');
+    const notJson = parsed.issues.length === 1 && parsed.issues[0].note.key === 'nbNotJson';
     if (notJson) throw new OpenUrlError('NOT_JSON', t.persist.open.notJson(url.href, type || 'no content type'), url.href, issues);
     const shown = issues.slice(0, SHOWN_ISSUES);
     if (issues.length > SHOWN_ISSUES) shown.push(t.persist.open.moreIssues(issues.length - SHOWN_ISSUES));
