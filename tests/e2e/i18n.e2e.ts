@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Page } from '@playwright/test';
+import { deflateRawSync } from 'node:zlib';
 import { addSqlCell, expect, FIXTURES, gridRows, loadFiles, openApp, shot, shotOf, test } from './fixtures';
 
 /** The texts that tell which language the page is in. */
@@ -90,5 +91,18 @@ test.describe('the app in German and English', () => {
     await expect(error).toContainText('The file is empty (0 bytes).');
     await expect(umsatz).toHaveText('German number (1.234,56)');
     await expect(plz).toHaveText('text (leading zeros kept)');
+  });
+
+  test('says what is wrong with a share link\'s notebook in German, and in English after a switch', async ({ page }) => {
+    const doc = { format: 'seglab-notebook', version: 1, title: 't', sources: [], cells: [{ id: 'a b', kind: 'sql', sql: 'SELECT 1' }] };
+    await openApp(page, `#nb=${deflateRawSync(JSON.stringify(doc)).toString('base64url')}`);
+    await expectLanguage(page, 'de');
+    const notice = page.locator('[data-testid=notice][data-kind=error]');
+    await expect(notice).toContainText('Der geteilte Link konnte nicht geöffnet werden: cells[0].id: 1–64 Buchstaben, Ziffern, „_“ oder „-“ erwartet');
+    await expect(page.locator('[data-testid=opened-preview]')).toHaveCount(0);
+
+    await page.getByTestId('ui-language').selectOption('en');
+    await expectLanguage(page, 'en');
+    await expect(notice).toContainText('shared link could not be opened: cells[0].id: expected 1–64 letters, digits, "_" or "-"');
   });
 });

@@ -13,7 +13,7 @@ import { lookalikeCellQuery, lookalikeDetails } from '../../src/lib/engine/looka
 import { lookalikeTables } from '../../src/lib/notebook/graph';
 import { lookalikeSegmentNames, type LookalikeCell, type Notebook } from '../../src/lib/notebook/model';
 import { serializeNotebook } from '../../src/lib/notebook/serialize';
-import { parseNotebook } from '../../src/lib/notebook/validate';
+import { formatIssue, parseNotebook } from '../../src/lib/notebook/validate';
 import { ident, sql } from '../../src/lib/sql/quote';
 import { parseKeys } from '../../src/lib/ui/lookalike/keys';
 import { openTestEngine } from './helpers/db';
@@ -235,7 +235,7 @@ describe('lookalike cells in the notebook format', () => {
     const bad = { ...doc, cells: [{ ...cell, label: { column: 'x', positive: '1' } }, doc.cells[0]] };
     const parsed = parseNotebook(JSON.stringify(bad));
     expect(parsed.ok).toBe(false);
-    const messages = parsed.ok ? [] : parsed.issues.map((i) => `${i.path}: ${i.message}`);
+    const messages = parsed.ok ? [] : parsed.issues.map(formatIssue);
     expect(messages).toContain('cells[0]: expected either "seeds" or "label"');
     expect(messages).toContain('cells[0].seeds.from: expected the id of a segmentation cell above this one, got "seg"');
   });

@@ -169,7 +169,7 @@ describe('parseNotebook', () => {
   it('reports invalid JSON without throwing', () => {
     const result = parseNotebook('{"format": ');
     expect(result.ok).toBe(false);
-    expect(!result.ok && result.issues[0].message).toMatch(/^not valid JSON/);
+    expect(!result.ok && result.issues[0].note).toMatchObject({ key: 'nbNotJson', text: expect.stringMatching(/^not valid JSON: /) });
   });
 
   it('ignores a UTF-8 byte order mark', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Notebook } from '../../src/lib/notebook/model';
 import { serializeNotebook } from '../../src/lib/notebook/serialize';
+import { language } from '../../src/lib/ui/language.svelte';
 import { OpenUrlError, openNotebookUrl, sameOriginUrl } from '../../src/lib/ui/persist/open-url';
 
 const ORIGIN = 'http://127.0.0.1:4186';
@@ -155,6 +156,25 @@ describe('openNotebookUrl', () => {
     expect(e.message).toMatch(/^http:\/\/127\.0\.0\.1:4186\/tools\/seglab\/bad\.json is not a valid seglab notebook: /);
     expect(e.message).toContain('title:');
     expect(e.message).toContain('cells[0].sql:');
+  });
+
+  it('says the problems of an invalid notebook in the UI language; broken JSON is not a notebook in either', async () => {
+    const bad = { format: 'seglab-notebook', version: 1, title: 7, sources: [], cells: [] };
+    const { fn } = fakeFetch({
+      [`${ORIGIN}/tools/seglab/bad.json`]: { body: JSON.stringify(bad), type: 'application/json' },
+      [`${ORIGIN}/tools/seglab/cut.json`]: { body: '{"format": ', type: 'application/json' }
+    });
+    language.set('de');
+    try {
+      const e = await failure(openNotebookUrl('bad.json', PAGE, fn));
+      expect(e.issues).toEqual(['title: Text erwartet, gefunden: die Zahl 7']);
+      expect(e.message).toContain('title: Text erwartet, gefunden: die Zahl 7');
+      expect((await failure(openNotebookUrl('cut.json', PAGE, fn))).code).toBe('NOT_JSON');
+    } finally {
+      language.set('en');
+    }
+    expect((await failure(openNotebookUrl('bad.json', PAGE, fn))).issues).toEqual(['title: expected a string, got number 7']);
+    expect((await failure(openNotebookUrl('cut.json', PAGE, fn))).code).toBe('NOT_JSON');
   });
 
   it('reports a network failure of the notebook', async () => {

@@ -53,12 +53,14 @@ import {
   type CsvOptions,
   type SourceOptions
 } from './model';
+import { note, type Note } from '../i18n/note';
 
 /** One problem in a notebook document, located by a JSON path such as `cells[2].sql`. */
 export interface NotebookIssue {
   /** `cells[2].sql`; empty for the document as a whole. */
   path: string;
-  message: string;
+  /** What is wrong; its English `text` is what `formatIssue` writes. */
+  note: Note;
 }
 
 /** The outcome of reading a notebook: the typed document, or every problem found. */
@@ -80,7 +82,7 @@ export class NotebookFormatError extends Error {
  * @param issue the problem
  */
 export function formatIssue(issue: NotebookIssue): string {
-  return issue.path ? `${issue.path}: ${issue.message}` : issue.message;
+  return issue.path ? `${issue.path}: ${issue.note.text}` : issue.note.text;
 }
 
 /**
@@ -92,7 +94,7 @@ export function parseNotebook(text: string): NotebookResult {
   try {
     value = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (e) {
-    return { ok: false, issues: [{ path: '', message: `not valid JSON: ${(e as Error).message}` }] };
+    return { ok: false, issues: [{ path: '', note: note('nbNotJson', { detail: (e as Error).message }) }] };
   }
   return validateNotebook(value);
 }
@@ -123,31 +125,30 @@ const KNOWN_KINDS: readonly string[] = CELL_KINDS;
 const REPORT_FIELDS = ['kpis', 'profileColumns', 'compareWith'] as const;
 const TRANSACTION_FIELDS = ['table', 'key', 'date', 'amount', 'orderId', 'margin'] as const;
 const FORMATS: readonly string[] = SOURCE_FORMATS;
+const WHOLE_FROM_1 = expectedNumber('whole', 'atLeast', 1);
 
 class Validator {
   readonly issues: NotebookIssue[] = [];
 
-  fail(path: string, message: string): undefined {
-    this.issues.push({ path, message });
+  /** Records a problem; undefined, so a check can `return this.reject(…)`. */
+  reject(path: string, problem: Note): undefined {
+    this.issues.push({ path, note: problem });
     return undefined;
   }
 
   notebook(value: unknown): Notebook | undefined {
     const forbidden = findProtoKey(value, '');
-    if (forbidden !== null) return this.fail(forbidden, 'the key "__proto__" is not allowed');
+    if (forbidden !== null) return this.reject(forbidden, note('nbProtoKey'));
     const o = this.object(value, '');
     if (!o) return undefined;
     if (o.format !== NOTEBOOK_FORMAT) {
-      return this.fail('format', `expected "${NOTEBOOK_FORMAT}" (this is not a seglab notebook)`);
+      return this.reject('format', note('nbNotNotebook', { format: NOTEBOOK_FORMAT }));
     }
     if (typeof o.version !== 'number' || !Number.isInteger(o.version) || o.version < 1) {
-      return this.fail('version', 'expected a whole number ≥ 1');
+      return this.reject('version', WHOLE_FROM_1);
     }
     if (o.version > NOTEBOOK_VERSION) {
-      return this.fail(
-        'version',
-        `this notebook is format version ${o.version}; this seglab reads up to version ${NOTEBOOK_VERSION}. Update seglab to open it.`
-      );
+      return this.reject('version', note('nbVersionTooNew', { version: o.version, max: NOTEBOOK_VERSION }));
     }
     this.known(o, '', ['format', 'version', 'title', 'sources', 'cells', 'settings']);
     const title = this.string(o.title, 'title');
@@ -176,7 +177,7 @@ class Validator {
     const out: Source = { name: name ?? '', path: file ?? '' };
     if (o.format !== undefined) {
       if (typeof o.format !== 'string' || !FORMATS.includes(o.format)) {
-        this.fail(`${path}.format`, `expected one of ${FORMATS.map((f) => `"${f}"`).join(', ')}`);
+        this.reject(`${path}.format`, expectedOneOf(FORMATS));
       } else out.format = o.format as Source['format'];
     }
     if (o.options !== undefined) {
@@ -220,7 +221,7 @@ class Validator {
     }
     if (o.sampleRows !== undefined) {
       if (typeof o.sampleRows !== 'number' || !Number.isInteger(o.sampleRows) || o.sampleRows < 1) {
-        this.fail(`${path}.sampleRows`, 'expected a whole number ≥ 1');
+        this.reject(`${path}.sampleRows`, WHOLE_FROM_1);
       } else out.sampleRows = o.sampleRows;
     }
     return out;
@@ -238,8 +239,8 @@ class Validator {
       }
     }
     if (o.header !== undefined) {
-      if (typeof o.header !== 'boolean') this.fail(`${path}.header`, 'expected true or false');
-      else out.header = o.header;
+      const header = this.boolean(o.header, `${path}.header`);
+      if (header !== undefined) out.header = header;
     }
     const encoding = this.oneOf(o.encoding, `${path}.encoding`, ['utf-8', 'windows-1252'] as const);
     if (encoding) out.encoding = encoding;
@@ -264,15 +265,13 @@ class Validator {
     if (!o) return undefined;
     const id = this.string(o.id, `${path}.id`);
     if (id !== undefined && !CELL_ID_PATTERN.test(id)) {
-      this.fail(`${path}.id`, 'expected 1–64 letters, digits, "_" or "-"');
+      this.reject(`${path}.id`, note('nbCellId'));
     }
-    const label = id === undefined ? path : `cell "${id}"`;
-    if (typeof o.kind !== 'string') return this.fail(`${path}.kind`, 'expected a string');
-    if (!KNOWN_KINDS.includes(o.kind)) {
-      return this.fail(
-        `${path}.kind`,
-        `${label} has kind "${o.kind}", which this seglab does not know (known: ${KNOWN_KINDS.join(', ')}); it may come from a newer version`
-      );
+    const kind = this.string(o.kind, `${path}.kind`);
+    if (kind === undefined) return undefined;
+    if (!KNOWN_KINDS.includes(kind)) {
+      const label = { named: id === undefined ? 'no' : 'yes', cell: id ?? path };
+      return this.reject(`${path}.kind`, note('nbUnknownKind', { ...label, kind, known: KNOWN_KINDS.join(', ') }));
     }
     const collapsed = o.collapsed === undefined ? undefined : this.boolean(o.collapsed, `${path}.collapsed`);
     let cell: Cell | undefined;
@@ -328,7 +327,7 @@ class Validator {
     if (!o) return undefined;
     this.known(o, path, ['mark', 'x', 'y', 'color', 'aggregate', 'bins']);
     const mark = this.oneOf(o.mark, `${path}.mark`, CHART_MARKS);
-    if (o.mark === undefined) this.fail(`${path}.mark`, `expected one of ${CHART_MARKS.join(', ')}`);
+    if (o.mark === undefined) this.reject(`${path}.mark`, expectedOneOf(CHART_MARKS));
     const out: ChartConfig = { mark: mark ?? 'bar' };
     for (const field of ['x', 'y', 'color'] as const) {
       if (o[field] !== undefined) {
@@ -340,7 +339,7 @@ class Validator {
     if (aggregate) out.aggregate = aggregate;
     if (o.bins !== undefined) {
       if (typeof o.bins !== 'number' || !Number.isInteger(o.bins) || o.bins < 1 || o.bins > 1000) {
-        this.fail(`${path}.bins`, 'expected a whole number from 1 to 1000');
+        this.reject(`${path}.bins`, expectedNumber('whole', 'between', 1, 1000));
       } else out.bins = o.bins;
     }
     return out;
@@ -373,7 +372,7 @@ class Validator {
   clusterCell(o: Obj, path: string, id: string): ClusterCell {
     this.known(o, path, ['id', 'kind', 'name', 'collapsed', 'table', 'key', 'features', 'k', 'algorithm', 'restarts', 'seed', 'names', ...REPORT_FIELDS]);
     const int = (v: unknown, at: string, min: number, max: number) =>
-      typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max ? v : this.fail(at, `expected a whole number from ${min} to ${max}`);
+      typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max ? v : this.reject(at, expectedNumber('whole', 'between', min, max));
     const cell: ClusterCell = {
       id,
       kind: 'cluster',
@@ -382,7 +381,7 @@ class Validator {
       features: (this.array(o.features, `${path}.features`) ?? []).map((f, i) => this.feature(f, `${path}.features[${i}]`)),
       k: int(o.k, `${path}.k`, 1, 100) ?? 2
     };
-    if (cell.features.length === 0) this.fail(`${path}.features`, 'expected at least one feature');
+    if (cell.features.length === 0) this.reject(`${path}.features`, note('nbAtLeastOne', { what: 'feature' }));
     if (o.name !== undefined) cell.name = this.name(o.name, `${path}.name`);
     const algorithm = this.oneOf(o.algorithm, `${path}.algorithm`, CLUSTER_ALGORITHMS);
     if (algorithm) cell.algorithm = algorithm;
@@ -403,11 +402,11 @@ class Validator {
   /** A finite number in [min, max]. */
   number(value: unknown, path: string, min = -Infinity, max = Infinity): number | undefined {
     if (typeof value === 'number' && Number.isFinite(value) && value >= min && value <= max) return value;
-    return this.fail(path, Number.isFinite(min) ? `expected a number from ${min} to ${max}` : 'expected a number');
+    return this.reject(path, Number.isFinite(min) ? expectedNumber('number', 'between', min, max) : expectedNumber('number'));
   }
 
   date(value: unknown, path: string): string | undefined {
-    return typeof value === 'string' && isIsoDate(value) ? value : this.fail(path, 'expected a date "YYYY-MM-DD"');
+    return typeof value === 'string' && isIsoDate(value) ? value : this.reject(path, note('nbExpectedDate'));
   }
 
   rfmCell(o: Obj, path: string, id: string): RfmCell {
@@ -419,8 +418,8 @@ class Validator {
       monetary: this.oneOf(o.monetary, `${path}.monetary`, ['sum', 'mean_per_order'] as const) ?? 'sum',
       segments: (this.array(o.segments, `${path}.segments`) ?? []).map((s, i) => this.rfmSegment(s, `${path}.segments[${i}]`))
     } as RfmCell;
-    if (o.monetary === undefined) this.fail(`${path}.monetary`, 'expected sum or mean_per_order');
-    if (cell.segments.length === 0) this.fail(`${path}.segments`, 'expected at least one segment');
+    if (o.monetary === undefined) this.reject(`${path}.monetary`, expectedOneOf(['sum', 'mean_per_order']));
+    if (cell.segments.length === 0) this.reject(`${path}.segments`, note('nbAtLeastOne', { what: 'segment' }));
     if (o.name !== undefined) cell.name = this.name(o.name, `${path}.name`);
     if (o.breakpoints !== undefined) {
       const b = this.object(o.breakpoints, `${path}.breakpoints`) ?? {};
@@ -428,7 +427,7 @@ class Validator {
       const limits = (field: 'recency' | 'frequency' | 'monetary') => {
         const list = this.array(b[field], `${path}.breakpoints.${field}`) ?? [];
         const ok = list.length === 4 && list.every((x, i) => typeof x === 'number' && Number.isFinite(x) && (i === 0 || x > (list[i - 1] as number)));
-        return ok ? (list as number[]) : (this.fail(`${path}.breakpoints.${field}`, 'expected 4 ascending numbers') ?? []);
+        return ok ? (list as number[]) : (this.reject(`${path}.breakpoints.${field}`, note('nbAscending')) ?? []);
       };
       cell.breakpoints = { recency: limits('recency'), frequency: limits('frequency'), monetary: limits('monetary') };
     }
@@ -440,30 +439,31 @@ class Validator {
     this.known(o, path, ['name', 'r', 'f']);
     const range = (v: unknown, at: string): [number, number] => {
       const ok = Array.isArray(v) && v.length === 2 && v.every((x) => Number.isInteger(x) && x >= 1 && x <= 5) && v[0] <= v[1];
-      return ok ? [v[0], v[1]] : (this.fail(at, 'expected [low, high], whole scores from 1 to 5') ?? [1, 5]);
+      return ok ? [v[0], v[1]] : (this.reject(at, note('nbScoreRange')) ?? [1, 5]);
     };
     return { name: this.string(o.name, `${path}.name`, true) ?? '', r: range(o.r, `${path}.r`), f: range(o.f, `${path}.f`) };
   }
 
   clvCell(o: Obj, path: string, id: string): ClvCell {
     this.known(o, path, ['id', 'kind', 'name', 'collapsed', ...TRANSACTION_FIELDS, 'valueBy', 'calibrationEnd', 'holdoutEnd', 'unit', 'horizon', 'period', 'discountRate']);
+    const options = { valueBy: ['revenue', 'margin'], unit: ['week', 'day'], period: ['day', 'week', 'month'] } as const;
     const cell = {
       id,
       kind: 'clv',
       ...this.columns(o, path, ['table', 'key', 'date', 'amount'], ['orderId', 'margin']),
-      valueBy: this.oneOf(o.valueBy, `${path}.valueBy`, ['revenue', 'margin'] as const) ?? 'revenue',
+      valueBy: this.oneOf(o.valueBy, `${path}.valueBy`, options.valueBy) ?? 'revenue',
       calibrationEnd: this.date(o.calibrationEnd, `${path}.calibrationEnd`) ?? '',
-      unit: this.oneOf(o.unit, `${path}.unit`, ['week', 'day'] as const) ?? 'week',
-      horizon: Number.isInteger(o.horizon) && (o.horizon as number) >= 1 && (o.horizon as number) <= 1000 ? (o.horizon as number) : (this.fail(`${path}.horizon`, 'expected a whole number from 1 to 1000') ?? 12),
-      period: this.oneOf(o.period, `${path}.period`, ['day', 'week', 'month'] as const) ?? 'month',
+      unit: this.oneOf(o.unit, `${path}.unit`, options.unit) ?? 'week',
+      horizon: Number.isInteger(o.horizon) && (o.horizon as number) >= 1 && (o.horizon as number) <= 1000 ? (o.horizon as number) : (this.reject(`${path}.horizon`, expectedNumber('whole', 'between', 1, 1000)) ?? 12),
+      period: this.oneOf(o.period, `${path}.period`, options.period) ?? 'month',
       discountRate: this.number(o.discountRate, `${path}.discountRate`, 0, 1) ?? 0
     } as ClvCell;
-    for (const field of ['valueBy', 'unit', 'period'] as const) if (o[field] === undefined) this.fail(`${path}.${field}`, 'expected a value');
-    if (cell.valueBy === 'margin' && cell.margin === undefined) this.fail(`${path}.margin`, 'valueBy margin needs a margin column');
+    for (const field of ['valueBy', 'unit', 'period'] as const) if (o[field] === undefined) this.reject(`${path}.${field}`, expectedOneOf(options[field]));
+    if (cell.valueBy === 'margin' && cell.margin === undefined) this.reject(`${path}.margin`, note('nbMarginColumn'));
     if (o.name !== undefined) cell.name = this.name(o.name, `${path}.name`);
     if (o.holdoutEnd !== undefined) {
       const end = this.date(o.holdoutEnd, `${path}.holdoutEnd`);
-      if (end !== undefined && end <= cell.calibrationEnd) this.fail(`${path}.holdoutEnd`, 'expected a date after calibrationEnd');
+      if (end !== undefined && end <= cell.calibrationEnd) this.reject(`${path}.holdoutEnd`, note('nbDateAfter', { field: 'calibrationEnd' }));
       else if (end !== undefined) cell.holdoutEnd = end;
     }
     return cell;
@@ -482,14 +482,14 @@ class Validator {
       method: this.oneOf(o.method, `${path}.method`, LOOKALIKE_METHODS) ?? 'centroid',
       cut: this.lookalikeCut(o.cut, `${path}.cut`)
     } as LookalikeCell;
-    if (o.method === undefined) this.fail(`${path}.method`, `expected one of ${LOOKALIKE_METHODS.join(', ')}`);
-    if (cell.features.length === 0) this.fail(`${path}.features`, 'expected at least one feature');
+    if (o.method === undefined) this.reject(`${path}.method`, expectedOneOf(LOOKALIKE_METHODS));
+    if (cell.features.length === 0) this.reject(`${path}.features`, note('nbAtLeastOne', { what: 'feature' }));
     if (o.name !== undefined) cell.name = this.name(o.name, `${path}.name`);
-    if ((o.seeds === undefined) === (o.label === undefined)) this.fail(path, 'expected either "seeds" or "label"');
+    if ((o.seeds === undefined) === (o.label === undefined)) this.reject(path, note('nbSeedsOrLabel'));
     if (o.seeds !== undefined) cell.seeds = this.lookalikeSeeds(o.seeds, `${path}.seeds`);
     if (o.label !== undefined) cell.label = this.labelColumn(o.label, `${path}.label`);
     if (o.evaluate !== undefined) {
-      if (o.label !== undefined) this.fail(`${path}.evaluate`, 'a cell with a label is evaluated against it');
+      if (o.label !== undefined) this.reject(`${path}.evaluate`, note('nbLabelEvaluates'));
       cell.evaluate = this.labelColumn(o.evaluate, `${path}.evaluate`);
     }
     if (o.excludeSeeds !== undefined) cell.excludeSeeds = this.boolean(o.excludeSeeds, `${path}.excludeSeeds`);
@@ -501,15 +501,15 @@ class Validator {
     const metric = this.oneOf(o.metric, `${path}.metric`, LOOKALIKE_METRICS);
     if (metric) cell.metric = metric;
     const int = (v: unknown, at: string, min: number, max: number) =>
-      typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max ? v : this.fail(at, `expected a whole number from ${min} to ${max}`);
+      typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max ? v : this.reject(at, expectedNumber('whole', 'between', min, max));
     if (o.neighbours !== undefined) cell.neighbours = int(o.neighbours, `${path}.neighbours`, 1, 1000);
     if (o.seed !== undefined) cell.seed = int(o.seed, `${path}.seed`, 0, 2 ** 31 - 1);
     if (o.l2 !== undefined) {
-      if (typeof o.l2 !== 'number' || !(o.l2 > 0) || !Number.isFinite(o.l2)) this.fail(`${path}.l2`, 'expected a number > 0');
+      if (typeof o.l2 !== 'number' || !(o.l2 > 0) || !Number.isFinite(o.l2)) this.reject(`${path}.l2`, expectedNumber('number', 'above', 0));
       else cell.l2 = o.l2;
     }
     if (o.holdout !== undefined) {
-      if (typeof o.holdout !== 'number' || !(o.holdout >= 0 && o.holdout < 1)) this.fail(`${path}.holdout`, 'expected a number from 0 to below 1');
+      if (typeof o.holdout !== 'number' || !(o.holdout >= 0 && o.holdout < 1)) this.reject(`${path}.holdout`, expectedNumber('number', 'below', 0, 1));
       else cell.holdout = o.holdout;
     }
     return Object.assign(cell, this.report(o, path));
@@ -530,7 +530,7 @@ class Validator {
       this.known(o, path, ['kind', 'keys']);
       return { kind: 'keys', keys: this.strings(o.keys, `${path}.keys`) };
     }
-    return this.fail(`${path}.kind`, 'expected "segment", "rule" or "keys"');
+    return this.reject(`${path}.kind`, expectedOneOf(['segment', 'rule', 'keys']));
   }
 
   labelColumn(value: unknown, path: string): LabelColumn | undefined {
@@ -545,7 +545,7 @@ class Validator {
     const name = () => (o.name === undefined ? {} : { name: this.string(o.name, `${path}.name`, true) ?? '' });
     if (o.kind === 'top_n') {
       this.known(o, path, ['kind', 'n', 'name']);
-      const n = Number.isInteger(o.n) && (o.n as number) >= 1 ? (o.n as number) : (this.fail(`${path}.n`, 'expected a whole number ≥ 1') ?? 1);
+      const n = Number.isInteger(o.n) && (o.n as number) >= 1 ? (o.n as number) : (this.reject(`${path}.n`, WHOLE_FROM_1) ?? 1);
       return { kind: 'top_n', n, ...name() };
     }
     if (o.kind === 'top_pct') {
@@ -560,10 +560,10 @@ class Validator {
       this.known(o, path, ['kind', 'high', 'medium']);
       const high = this.number(o.high, `${path}.high`) ?? 0;
       const medium = this.number(o.medium, `${path}.medium`) ?? 0;
-      if (medium > high) this.fail(`${path}.medium`, 'expected medium ≤ high');
+      if (medium > high) this.reject(`${path}.medium`, note('nbExpectedOrder', { high: 'high', low: 'medium' }));
       return { kind: 'bands', high, medium };
     }
-    this.fail(`${path}.kind`, 'expected "top_n", "top_pct", "score" or "bands"');
+    this.reject(`${path}.kind`, expectedOneOf(['top_n', 'top_pct', 'score', 'bands']));
     return { kind: 'top_pct', pct: 10 };
   }
 
@@ -577,15 +577,15 @@ class Validator {
       outcome: this.string(o.outcome, `${path}.outcome`, true) ?? '',
       metric: this.oneOf(o.metric, `${path}.metric`, ['binary', 'numeric'] as const) ?? 'binary'
     } as AbTestCell;
-    if (o.metric === undefined) this.fail(`${path}.metric`, 'expected "binary" or "numeric"');
+    if (o.metric === undefined) this.reject(`${path}.metric`, expectedOneOf(['binary', 'numeric']));
     if (o.name !== undefined) cell.name = this.name(o.name, `${path}.name`);
     if (o.positive !== undefined) {
-      if (cell.metric !== 'binary') this.fail(`${path}.positive`, 'only a binary outcome has a positive value');
+      if (cell.metric !== 'binary') this.reject(`${path}.positive`, note('nbPositiveBinary'));
       else cell.positive = this.string(o.positive, `${path}.positive`);
     }
     if (o.by !== undefined) {
       cell.by = this.campaignSegments(o.by, `${path}.by`);
-      if (cell.by?.kind === 'cell' && cell.key === undefined) this.fail(`${path}.key`, 'segments from a cell are joined on the key: expected a key column');
+      if (cell.by?.kind === 'cell' && cell.key === undefined) this.reject(`${path}.key`, note('nbKeyForCell'));
     }
     return cell;
   }
@@ -604,9 +604,9 @@ class Validator {
       cell.events.conversion = { column: this.string(c.column, `${path}.events.conversion.column`, true) ?? '', value: this.string(c.value, `${path}.events.conversion.value`) ?? '' };
     }
     cell.period = this.oneOf(o.period, `${path}.period`, ['month', 'week'] as const) ?? 'month';
-    if (o.period === undefined) this.fail(`${path}.period`, 'expected "month" or "week"');
+    if (o.period === undefined) this.reject(`${path}.period`, expectedOneOf(['month', 'week']));
     const periods = o.periods;
-    if (typeof periods !== 'number' || !Number.isInteger(periods) || periods < 1 || periods > 120) this.fail(`${path}.periods`, 'expected a whole number from 1 to 120');
+    if (typeof periods !== 'number' || !Number.isInteger(periods) || periods < 1 || periods > 120) this.reject(`${path}.periods`, expectedNumber('whole', 'between', 1, 120));
     cell.periods = typeof periods === 'number' ? periods : 12;
     return cell;
   }
@@ -622,7 +622,7 @@ class Validator {
       this.known(o, path, ['kind', 'from']);
       return { kind: 'cell', from: this.string(o.from, `${path}.from`, true) ?? '' };
     }
-    return this.fail(`${path}.kind`, 'expected "column" or "cell"');
+    return this.reject(`${path}.kind`, expectedOneOf(['column', 'cell']));
   }
 
   tiersCell(o: Obj, path: string, id: string): TiersCell {
@@ -672,7 +672,7 @@ class Validator {
       return { kind: 'column', ...this.columns(o, path, ['column'], ['table', 'key']) } as LeadScore;
     }
     this.known(o, path, ['kind', 'rules']);
-    if (o.kind !== 'points') this.fail(`${path}.kind`, 'expected "points" or "column"');
+    if (o.kind !== 'points') this.reject(`${path}.kind`, expectedOneOf(['points', 'column']));
     const rules = (this.array(o.rules, `${path}.rules`) ?? []).map((r, i) => {
       const at = `${path}.rules[${i}]`;
       const x = this.object(r, at) ?? {};
@@ -686,11 +686,11 @@ class Validator {
     const o = this.object(value, path) ?? {};
     this.known(o, path, ['by', 'first', 'second']);
     const by = this.oneOf(o.by, `${path}.by`, ['share', 'score'] as const) ?? 'share';
-    if (o.by === undefined) this.fail(`${path}.by`, 'expected "share" or "score"');
+    if (o.by === undefined) this.reject(`${path}.by`, expectedOneOf(['share', 'score']));
     const [lo, hi] = by === 'share' ? [0, 1] : [-Infinity, Infinity];
     const cuts: TierCuts = { by, first: this.number(o.first, `${path}.first`, lo, hi) ?? 0, second: this.number(o.second, `${path}.second`, lo, hi) ?? 0 };
-    if (by === 'share' && cuts.first + cuts.second > 1) this.fail(path, 'the two shares add up to at most 1');
-    if (by === 'score' && cuts.first < cuts.second) this.fail(path, 'expected first ≥ second');
+    if (by === 'share' && cuts.first + cuts.second > 1) this.reject(path, note('nbSharesSum'));
+    if (by === 'score' && cuts.first < cuts.second) this.reject(path, note('nbExpectedOrder', { high: 'first', low: 'second' }));
     return cuts;
   }
 
@@ -698,13 +698,13 @@ class Validator {
     const o = this.object(value, path) ?? {};
     this.known(o, path, ['column', 'prep', 'weight', 'top', 'impute']);
     const f: ClusterFeature = { column: this.string(o.column, `${path}.column`, true) ?? '', prep: this.oneOf(o.prep, `${path}.prep`, FEATURE_PREPS) ?? 'z' };
-    if (o.prep === undefined) this.fail(`${path}.prep`, `expected one of ${FEATURE_PREPS.join(', ')}`);
+    if (o.prep === undefined) this.reject(`${path}.prep`, expectedOneOf(FEATURE_PREPS));
     if (o.weight !== undefined) {
-      if (typeof o.weight !== 'number' || !(o.weight > 0) || !Number.isFinite(o.weight)) this.fail(`${path}.weight`, 'expected a number > 0');
+      if (typeof o.weight !== 'number' || !(o.weight > 0) || !Number.isFinite(o.weight)) this.reject(`${path}.weight`, expectedNumber('number', 'above', 0));
       else f.weight = o.weight;
     }
     if (o.top !== undefined) {
-      if (typeof o.top !== 'number' || !Number.isInteger(o.top) || o.top < 1) this.fail(`${path}.top`, 'expected a whole number ≥ 1');
+      if (typeof o.top !== 'number' || !Number.isInteger(o.top) || o.top < 1) this.reject(`${path}.top`, WHOLE_FROM_1);
       else f.top = o.top;
     }
     const impute = this.oneOf(o.impute, `${path}.impute`, ['median', 'mode', 'mean'] as const);
@@ -719,7 +719,7 @@ class Validator {
     if (o.tags !== undefined) def.tags = this.strings(o.tags, `${path}.tags`);
     if (o.rule !== undefined) def.rule = this.ruleGroup(o.rule, `${path}.rule`);
     if (o.where !== undefined) def.where = this.string(o.where, `${path}.where`);
-    if (def.rule === undefined && def.where === undefined) this.fail(path, 'expected a "rule" or a "where"');
+    if (def.rule === undefined && def.where === undefined) this.reject(path, note('nbRuleOrWhere'));
     return def;
   }
 
@@ -754,14 +754,14 @@ class Validator {
       this.operands(o, path, b);
       return b;
     }
-    this.fail(`${path}.type`, 'expected "group", "condition" or "behaviour"');
+    this.reject(`${path}.type`, expectedOneOf(['group', 'condition', 'behaviour']));
     return { type: 'group', op: 'and', rules: [] };
   }
 
   ruleGroup(value: unknown, path: string): RuleGroup {
     const o = this.object(value, path) ?? {};
     this.known(o, path, ['type', 'op', 'not', 'rules']);
-    if (o.type !== 'group') this.fail(`${path}.type`, 'expected "group"');
+    if (o.type !== 'group') this.reject(`${path}.type`, expectedOneOf(['group']));
     const group: RuleGroup = {
       type: 'group',
       op: this.oneOf(o.op, `${path}.op`, ['and', 'or'] as const) ?? 'and',
@@ -780,7 +780,7 @@ class Validator {
 
   ruleValue(value: unknown, path: string): RuleValue | undefined {
     if (typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))) return value;
-    return this.fail(path, `expected text, a number or true/false, got ${describe(value)}`);
+    return this.reject(path, note('nbExpectedType', { type: 'value', found: found(value) }));
   }
 
   window(value: unknown, path: string): BehaviourWindow | undefined {
@@ -792,17 +792,17 @@ class Validator {
     }
     if (o.kind === 'last_days') {
       this.known(o, path, ['kind', 'days']);
-      if (typeof o.days !== 'number' || !Number.isInteger(o.days) || o.days < 1) return this.fail(`${path}.days`, 'expected a whole number ≥ 1');
+      if (typeof o.days !== 'number' || !Number.isInteger(o.days) || o.days < 1) return this.reject(`${path}.days`, WHOLE_FROM_1);
       return { kind: 'last_days', days: o.days };
     }
     if (o.kind === 'between') {
       this.known(o, path, ['kind', 'from', 'to']);
       const dates = (['from', 'to'] as const).map((k) =>
-        typeof o[k] === 'string' && isIsoDate(o[k]) ? o[k] : this.fail(`${path}.${k}`, 'expected a date "YYYY-MM-DD"')
+        typeof o[k] === 'string' && isIsoDate(o[k]) ? o[k] : this.reject(`${path}.${k}`, note('nbExpectedDate'))
       );
       return dates[0] && dates[1] ? { kind: 'between', from: dates[0], to: dates[1] } : undefined;
     }
-    return this.fail(`${path}.kind`, 'expected "all", "last_days", "this_year" or "between"');
+    return this.reject(`${path}.kind`, expectedOneOf(['all', 'last_days', 'this_year', 'between']));
   }
 
   kpi(value: unknown, path: string): Kpi {
@@ -813,9 +813,9 @@ class Validator {
       kind: this.oneOf(o.kind, `${path}.kind`, KPI_KINDS) ?? 'mean',
       column: this.string(o.column, `${path}.column`, true) ?? ''
     };
-    if (o.kind === undefined) this.fail(`${path}.kind`, `expected one of ${KPI_KINDS.join(', ')}`);
+    if (o.kind === undefined) this.reject(`${path}.kind`, expectedOneOf(KPI_KINDS));
     if (o.denominator !== undefined) kpi.denominator = this.string(o.denominator, `${path}.denominator`, true);
-    if ((kpi.kind === 'ratio' || kpi.kind === 'roi') && !kpi.denominator) this.fail(`${path}.denominator`, `a "${kpi.kind}" KPI needs a denominator column`);
+    if ((kpi.kind === 'ratio' || kpi.kind === 'roi') && !kpi.denominator) this.reject(`${path}.denominator`, note('nbKpiDenominator', { kind: kpi.kind }));
     return kpi;
   }
 
@@ -826,7 +826,7 @@ class Validator {
     const num = (k: keyof SegmentGuards, max: number, integer: boolean) => {
       const v = o[k];
       if (typeof v !== 'number' || !(v >= 0 && v <= max) || (integer && !Number.isInteger(v))) {
-        return this.fail(`${path}.${k}`, `expected ${integer ? 'a whole number' : 'a number'} from 0 to ${max}`);
+        return this.reject(`${path}.${k}`, expectedNumber(integer ? 'whole' : 'number', 'between', 0, max));
       }
       return v;
     };
@@ -852,7 +852,7 @@ class Validator {
     if (locale) out.locale = locale;
     if (o.referenceDate !== undefined) {
       if (typeof o.referenceDate !== 'string' || !isIsoDate(o.referenceDate)) {
-        this.fail(`${path}.referenceDate`, 'expected a date "YYYY-MM-DD"');
+        this.reject(`${path}.referenceDate`, note('nbExpectedDate'));
       } else out.referenceDate = o.referenceDate;
     }
     if (o.guards !== undefined) {
@@ -872,7 +872,7 @@ class Validator {
       if (!name) return;
       const lower = name.toLowerCase();
       const owner = names.get(lower);
-      if (owner) this.fail(path, `the table name "${name}" is already used by ${owner}`);
+      if (owner) this.reject(path, note('nbNameTaken', { name, owner }));
       else names.set(lower, path.replace(/\.name$/, ''));
     };
     sources.forEach((s, i) => claim(s?.name, `sources[${i}].name`));
@@ -881,17 +881,17 @@ class Validator {
       if (!c) return;
       if (c.id) {
         const first = ids.get(c.id);
-        if (first !== undefined) this.fail(`cells[${i}].id`, `duplicate id "${c.id}" (also cells[${first}])`);
+        if (first !== undefined) this.reject(`cells[${i}].id`, note('nbDuplicateId', { id: c.id, first: `cells[${first}]` }));
         else ids.set(c.id, i);
       }
       if (c.kind !== 'markdown') claim(c.name, `cells[${i}].name`);
     });
     cells.forEach((c, i) => {
       if (c?.kind === 'segment') {
-        if (c.segments.length === 0) this.fail(`cells[${i}].segments`, 'expected at least one segment');
+        if (c.segments.length === 0) this.reject(`cells[${i}].segments`, note('nbAtLeastOne', { what: 'segment' }));
         const segmentNames = new Set<string>();
         c.segments.forEach((d, j) => {
-          if (segmentNames.has(d.name)) this.fail(`cells[${i}].segments[${j}].name`, `the segment name "${d.name}" is used twice`);
+          if (segmentNames.has(d.name)) this.reject(`cells[${i}].segments[${j}].name`, note('nbSegmentNameTwice', { name: d.name }));
           segmentNames.add(d.name);
         });
       }
@@ -900,7 +900,7 @@ class Validator {
         const seedCell = at === undefined ? undefined : cells[at];
         const segmentation = ['segment', 'cluster', 'rfm', 'tiers', 'leads', 'lookalike'];
         if (seedCell === undefined || at === undefined || at >= i || !segmentation.includes(seedCell.kind)) {
-          this.fail(`cells[${i}].seeds.from`, `expected the id of a segmentation cell above this one, got "${c.seeds.from}"`);
+          this.reject(`cells[${i}].seeds.from`, note('nbInputCell', { input: 'segmentation', id: c.seeds.from }));
         }
       }
       const from = c ? campaignSegmentCell(c) : undefined;
@@ -908,61 +908,61 @@ class Validator {
         const at = ids.get(from);
         const input = at === undefined ? undefined : cells[at];
         if (input === undefined || at === undefined || at >= i || !['segment', 'cluster', 'rfm', 'tiers', 'leads', 'lookalike'].includes(input.kind)) {
-          this.fail(`cells[${i}].by.from`, `expected the id of a segmentation cell above this one, got "${from}"`);
+          this.reject(`cells[${i}].by.from`, note('nbInputCell', { input: 'segmentation', id: from }));
         }
       }
       if (c?.kind !== 'chart' || !c.from) return;
       const at = ids.get(c.from);
       const input = at === undefined ? undefined : cells[at];
       if (input === undefined || at === undefined || at >= i || input.kind === 'markdown') {
-        this.fail(`cells[${i}].from`, `expected the id of a SQL or chart cell above this one, got "${c.from}"`);
+        this.reject(`cells[${i}].from`, note('nbInputCell', { input: 'result', id: c.from }));
       }
     });
   }
 
   object(value: unknown, path: string): Obj | undefined {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      return this.fail(path, `expected an object, got ${describe(value)}`);
+      return this.reject(path, note('nbExpectedType', { type: 'object', found: found(value) }));
     }
     return value as Obj;
   }
 
   array(value: unknown, path: string): unknown[] | undefined {
-    if (!Array.isArray(value)) return this.fail(path, `expected an array, got ${describe(value)}`);
+    if (!Array.isArray(value)) return this.reject(path, note('nbExpectedType', { type: 'array', found: found(value) }));
     return value;
   }
 
   string(value: unknown, path: string, nonEmpty = false): string | undefined {
-    if (typeof value !== 'string') return this.fail(path, `expected a string, got ${describe(value)}`);
-    if (nonEmpty && !value.trim()) return this.fail(path, 'expected a non-empty string');
+    if (typeof value !== 'string') return this.reject(path, note('nbExpectedType', { type: 'string', found: found(value) }));
+    if (nonEmpty && !value.trim()) return this.reject(path, note('nbExpectedNonEmpty'));
     return value;
   }
 
   boolean(value: unknown, path: string): boolean | undefined {
-    if (typeof value !== 'boolean') return this.fail(path, `expected true or false, got ${describe(value)}`);
+    if (typeof value !== 'boolean') return this.reject(path, note('nbExpectedType', { type: 'boolean', found: found(value) }));
     return value;
   }
 
   name(value: unknown, path: string): string | undefined {
     const s = this.string(value, path, true);
     if (s === undefined) return undefined;
-    if (s !== s.trim()) return this.fail(path, 'a table name may not start or end with spaces');
-    if (s.length > MAX_NAME_LENGTH) return this.fail(path, `a table name may have at most ${MAX_NAME_LENGTH} characters`);
-    if (s.startsWith('__seglab')) return this.fail(path, 'names starting with "__seglab" are reserved');
+    if (s !== s.trim()) return this.reject(path, note('nbNameSpaces'));
+    if (s.length > MAX_NAME_LENGTH) return this.reject(path, note('nbNameLength', { max: MAX_NAME_LENGTH }));
+    if (s.startsWith('__seglab')) return this.reject(path, note('nbNameReserved'));
     return s;
   }
 
   oneOf<T extends string>(value: unknown, path: string, options: readonly T[]): T | undefined {
     if (value === undefined) return undefined;
     if (typeof value !== 'string' || !(options as readonly string[]).includes(value)) {
-      return this.fail(path, `expected one of ${options.map((o) => `"${o}"`).join(', ')}`);
+      return this.reject(path, expectedOneOf(options));
     }
     return value as T;
   }
 
   known(o: Obj, path: string, keys: readonly string[]): void {
     for (const k of Object.keys(o)) {
-      if (!keys.includes(k)) this.fail(at(path, k), `unknown property (expected ${keys.join(', ')})`);
+      if (!keys.includes(k)) this.reject(at(path, k), note('nbUnknownProperty', { expected: keys.join(', ') }));
     }
   }
 }
@@ -993,13 +993,33 @@ function findProtoKey(value: unknown, path: string): string | null {
   return null;
 }
 
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 20 ? `${value.slice(0, 20)}…` : value)}`;
-  if (typeof value === 'object') return 'an object';
-  if (value === undefined) return 'nothing';
-  return `${typeof value} ${String(value)}`;
+/** What a check found instead: `null`, `nothing`, `an array`, `the string "ab"`, `number 3`. */
+function found(value: unknown): Note {
+  if (value === null) return note('nbFound', { kind: 'null' });
+  if (Array.isArray(value)) return note('nbFound', { kind: 'array' });
+  if (typeof value === 'string') return note('nbFound', { kind: 'string', text: JSON.stringify(value.length > 20 ? `${value.slice(0, 20)}…` : value) });
+  if (typeof value === 'object') return note('nbFound', { kind: 'object' });
+  if (value === undefined) return note('nbFound', { kind: 'nothing' });
+  return note('nbFound', { kind: typeof value, text: String(value) });
+}
+
+/**
+ * "expected a whole number ≥ 1", "expected a number from 0 to below 1" and the like.
+ * @param kind a whole number or any number
+ * @param range which bounds apply: none, `≥ min`, `> min`, `min` to `max`, `min` to below `max`
+ * @param min the lower bound
+ * @param max the upper bound
+ */
+function expectedNumber(kind: 'whole' | 'number', range: 'any' | 'atLeast' | 'above' | 'between' | 'below' = 'any', min = 0, max = 0): Note {
+  return note('nbExpectedNumber', { kind, range, min, max });
+}
+
+/**
+ * "expected one of "a", "b"" (or "expected "a"" for one), the options quoted as JSON writes them.
+ * @param options the values allowed
+ */
+function expectedOneOf(options: readonly string[]): Note {
+  return note('nbExpectedOneOf', { n: options.length, values: options.map((o) => `"${o}"`).join(', ') });
 }
 
 function isIsoDate(s: string): boolean {

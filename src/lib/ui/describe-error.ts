@@ -1,6 +1,7 @@
 import { EngineError } from '../engine/errors';
 import { NoteError, type NoteKey, type NoteValues } from '../i18n/note';
-import { noteText } from './language.svelte';
+import { NotebookFormatError } from '../notebook/validate';
+import { issueText, noteText } from './language.svelte';
 
 /** What the UI shows of a failure: a one-line message, raw text for details, and where. */
 export interface ErrorView {
@@ -18,7 +19,7 @@ export interface ErrorView {
 }
 
 /**
- * Turns anything thrown by an engine call into what the UI shows. `message` is the engine's own
+ * Turns anything thrown by an engine call (or a share link's invalid notebook) into what the UI shows. `message` is the engine's own
  * message in the UI language at each read, so a stored view follows a language switch (DuckDB's
  * texts stay as DuckDB wrote them). `detail` is left out when it repeats the message.
  * @param e the thrown value
@@ -52,6 +53,16 @@ export function describeError(e: unknown): ErrorView {
       text: said.text,
       key: said.key,
       values: said.values
+    };
+  }
+  if (e instanceof NotebookFormatError) {
+    const issues = e.issues;
+    return {
+      code: 'INVALID',
+      get message() {
+        return issues.map(issueText).join('\n');
+      },
+      text: e.message
     };
   }
   if (e instanceof Error) return { code: 'INTERNAL', message: e.message, text: e.message, detail: e.stack };

@@ -6,7 +6,7 @@
 import { addMessages, format, init, json, locale, unwrapFunctionStore } from 'svelte-i18n';
 import de from '../i18n/de.json';
 import en from '../i18n/en.json';
-import { flatValues, type NoteKey, type NoteValues } from '../i18n/note';
+import { flatValues, type Note, type NoteKey, type NoteValues } from '../i18n/note';
 
 export type Language = 'de' | 'en';
 
@@ -103,6 +103,16 @@ export function noteText(note: { key?: NoteKey; values?: NoteValues; text: strin
   const id = `notes.${note.key}`;
   if (!note.key || messageJson(id, language.current) === undefined) return note.text;
   return msg(id, flatValues(note.values, noteText));
+}
+
+/**
+ * A problem in a notebook file or link in the current UI language: its JSON path (the same in
+ * every language), then what is wrong, as `cells[2].sql: expected a string, got number 3`.
+ * @param issue the path and note of a `NotebookIssue`
+ */
+export function issueText(issue: { path: string; note: Note }): string {
+  const text = noteText(issue.note);
+  return issue.path ? `${issue.path}: ${text}` : text;
 }
 
 /**

@@ -3,7 +3,7 @@ import type { EngineClient, EngineDeath, EngineEvents } from '../engine/client';
 import type { EngineMemory } from '../engine/api';
 import { previewNotebook, type NotebookPreview } from '../notebook/preview';
 import { readShareFragment, SHARE_KEY, shareFragment } from '../notebook/share';
-import { formatIssue, parseNotebook } from '../notebook/validate';
+import { parseNotebook } from '../notebook/validate';
 import { serializeNotebook } from '../notebook/serialize';
 import { cellView, type Notebook, type Source, type SourceOptions } from '../notebook/model';
 import { ident } from '../sql/quote';
@@ -19,7 +19,7 @@ import { fileStem, saveFile } from './save-file';
 import { version } from '../../../package.json';
 import { EngineQueue } from './engine-queue';
 import { Formatter } from './format';
-import { language } from './language.svelte';
+import { issueText, language } from './language.svelte';
 import { LoadQueue, type LoadedFn } from './loads.svelte';
 import { Notices } from './notices.svelte';
 import { Profiles } from './profiles.svelte';
@@ -229,7 +229,7 @@ export class Workspace {
     if (!parsed.ok) {
       this.notices.push({
         kind: 'error',
-        message: () => `${t.notebook.openFailed(file.name)}: ${parsed.issues.slice(0, 3).map(formatIssue).join('; ')}`,
+        message: () => `${t.notebook.openFailed(file.name)}: ${parsed.issues.slice(0, 3).map(issueText).join('; ')}`,
         file: file.name
       });
       return;

@@ -4,7 +4,8 @@
  * before any request is made, because no data may leave (or enter) the browser from elsewhere.
  */
 import { formatFromName, type Notebook, type Source } from '../../notebook/model';
-import { formatIssue, parseNotebook } from '../../notebook/validate';
+import { parseNotebook } from '../../notebook/validate';
+import { issueText } from '../language.svelte';
 import { t } from '../strings';
 
 /** A source whose file could not be fetched; the rest of the notebook still opens. */
@@ -35,7 +36,7 @@ export class OpenUrlError extends Error {
    * @param code the kind of failure
    * @param message a sentence for the user
    * @param url the URL concerned
-   * @param issues the notebook's problems (`INVALID` only), as `path: message` lines
+   * @param issues the notebook's problems (`INVALID` only), as `path: problem` lines in the UI language
    */
   constructor(
     readonly code: OpenUrlErrorCode,
@@ -99,8 +100,8 @@ export async function openNotebookUrl(param: string, pageUrl: string, fetchFn: t
   }
   const parsed = parseNotebook(await res.text());
   if (!parsed.ok) {
-    const issues = parsed.issues.map(formatIssue);
-    const notJson = parsed.issues.length === 1 && parsed.issues[0].path === '' && parsed.issues[0].message.startsWith('not valid JSON');
+    const issues = parsed.issues.map(issueText);
+    const notJson = parsed.issues.length === 1 && parsed.issues[0].note.key === 'nbNotJson';
     if (notJson) throw new OpenUrlError('NOT_JSON', t.persist.open.notJson(url.href, type || 'no content type'), url.href, issues);
     const shown = issues.slice(0, SHOWN_ISSUES);
     if (issues.length > SHOWN_ISSUES) shown.push(t.persist.open.moreIssues(issues.length - SHOWN_ISSUES));
