@@ -196,6 +196,6 @@ export interface EngineApi {
   clusterKSelection(cell: ClusterCell, kMin: number, kMax: number): Promise<KSelection>;
   /** A CLV cell's fit: parameters, log-likelihoods, convergence, warnings, holdout check (reuses the run's fit). */
   clvDetails(cell: ClvCell): Promise<ClvFit>;
-  /** A lookalike cell's evaluation, score distribution, key matches and model (reuses the run's scoring); `seedView` is its seed cell's view. */
+  /** A lookalike cell's evaluation, score distribution, key matches and model (reuses the run's scoring); `seedView` holds its seed cell's result. */
   lookalikeDetails(cell: LookalikeCell, seedView: string | undefined, referenceDate?: string): Promise<LookalikeDetails>;
 }
