@@ -258,8 +258,8 @@ function resultKind(engine: Engine, cell: ResultCell): DbObject['kind'] {
 /**
  * Drops what holds a result of the other kind under a cell's name (a view where the cell now makes
  * a table, e.g. after its kind or name changed, or the reverse), which DuckDB's `CREATE OR REPLACE`
- * refuses to replace. Never drops a loaded table. Called before `runCell`, outside what a script
- * records, as the drop depends on what an earlier run left.
+ * refuses to replace. Never drops a loaded table. Called before `runCell` (in the worker before
+ * recording starts): the drop depends on what an earlier run left, so a script must not repeat it.
  * @param engine the engine
  * @param cell the cell about to run
  */
