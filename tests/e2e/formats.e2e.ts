@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { addSqlCell, expect, FIXTURES, gridRows, loadFiles, openApp, shot, test } from './fixtures';
+import { addSqlCell, expect, FIXTURES, gridRows, loadFiles, openApp, readGrid, shot, test } from './fixtures';
 import type { Page } from '@playwright/test';
 
 /** Runs SQL in a new notebook cell and returns the result's visible rows as text. */
@@ -31,12 +31,16 @@ test.describe('loading files', () => {
     await loadFiles(page, [path.join(FIXTURES, 'csv/kunden_de_1252.csv')]);
     const table = page.locator('li[data-table=kunden_de_1252]');
     await expect(table).toHaveAttribute('data-rows', '20');
+    const reader = await addSqlCell(page, `SELECT typeof("Umsatz €") AS t FROM kunden_de_1252 LIMIT 1`);
+    expect(await gridRows(reader)).toEqual([['DOUBLE']]);
     await table.locator('[data-testid=csv-options-toggle]').click();
     await expect(table.locator('select[data-testid=csv-number-locale]')).toHaveValue('de');
     await expect(table.locator('select[data-testid=csv-encoding]')).toHaveValue('windows-1252');
     await table.locator('select[data-testid=csv-number-locale]').selectOption('en');
     await table.locator('[data-testid=csv-reload]').click();
     await expect(page.locator('[data-testid=notice][data-kind=info]')).toContainText(/kunden_de_1252/);
+    // The cell reading the table ran again on the reloaded data, so its result is not stale.
+    await expect.poll(() => readGrid(reader.locator('[data-testid=result-grid]'))).toEqual([['VARCHAR']]);
     const types = await runSql(page, `SELECT typeof("Umsatz €"), typeof("Letzter Kauf"), count(*) OVER () FROM kunden_de_1252 LIMIT 1`);
     expect(types[0]).toEqual(['VARCHAR', 'DATE', '20']);
     await shot(page, 'csv-override');

@@ -175,14 +175,14 @@ export interface EngineApi {
   dropTable(name: string): Promise<void>;
   profile(table: string): Promise<TableProfile>;
   /**
-   * Runs one notebook cell into its view (chart cells read `input`, the view of their `from` cell)
+   * Runs one notebook cell into its table or view (chart cells read `input`, the result of their `from` cell)
    * and returns the run with the first `limit` rows as Arrow IPC bytes (transferred; empty when
    * the cell failed). Never rejects for a failing cell.
    */
   runCell(cell: ResultCell, input: string | undefined, limit: number, settings?: Pick<NotebookSettings, 'referenceDate' | 'locale' | 'guards'>): Promise<{ run: CellRun; bytes: Uint8Array }>;
   /** The table names a SQL text reads (DuckDB's parser, else a word scan), for the dependency graph. */
   reads(sql: string): Promise<string[]>;
-  /** Drops a cell's view if it exists (the cell was deleted or renamed). */
+  /** Drops a cell's result, table or view, if it exists (the cell was deleted or renamed); never a loaded table. */
   dropView(name: string): Promise<void>;
   /**
    * The notebook as one DuckDB SQL script (`exportNotebookScript`) from the loaded tables and what
@@ -196,6 +196,6 @@ export interface EngineApi {
   clusterKSelection(cell: ClusterCell, kMin: number, kMax: number): Promise<KSelection>;
   /** A CLV cell's fit: parameters, log-likelihoods, convergence, warnings, holdout check (reuses the run's fit). */
   clvDetails(cell: ClvCell): Promise<ClvFit>;
-  /** A lookalike cell's evaluation, score distribution, key matches and model (reuses the run's scoring); `seedView` is its seed cell's view. */
+  /** A lookalike cell's evaluation, score distribution, key matches and model (reuses the run's scoring); `seedView` holds its seed cell's result. */
   lookalikeDetails(cell: LookalikeCell, seedView: string | undefined, referenceDate?: string): Promise<LookalikeDetails>;
 }

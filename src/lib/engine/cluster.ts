@@ -451,7 +451,7 @@ export const LABELS_PREFIX = '__seglab_labels_';
 /**
  * Runs a cluster cell's work in the engine: prepares its features (k-modes: codes them), fits
  * k-means or k-modes (seeded restarts) and writes the labels to a hidden table; returns the query
- * of the cell's view over it.
+ * of the cell's result over it.
  * @param engine the engine
  * @param cell the cluster cell
  */
@@ -473,7 +473,7 @@ export interface FeatureMode {
   baseShare: number;
 }
 
-/** What a cluster cell's views show besides its members: the fit, the centres (or modes) and a 2-D map. */
+/** What a cluster cell's report views show besides its members: the fit, the centres (or modes) and a 2-D map. */
 export interface ClusterDetails {
   algorithm: 'kmeans' | 'kmodes';
   k: number;
@@ -511,7 +511,7 @@ type Fitted =
   | { algorithm: 'kmodes'; config: string; prepareMs: number; coded: CodedFeatures; fit: ModesFit };
 
 /**
- * The last fit per cell (and engine), so its views and the k selection reuse the prepared matrix.
+ * The last fit per cell (and engine), so its reports and the k selection reuse the prepared matrix.
  * A run always fits afresh (the data may have changed); the views reuse the run's fit while the
  * cell's settings are the same.
  */

@@ -4,7 +4,7 @@
  * query, and the seed centroid and the columns' population mean and spread from SQL aggregates
  * (src/lib/sql/lookalike.ts). Every row is then scored in the worker over the typed matrix
  * (src/lib/analysis/similarity.ts, logistic.ts), the ranking is evaluated
- * (src/lib/analysis/evaluation.ts), and the scores are written as a table the cell's view reads.
+ * (src/lib/analysis/evaluation.ts), and the scores are written as a table the cell's result reads.
  *
  * The logistic method in seed mode is a positive–unlabelled (PU) model: the training seeds are the
  * positives and every other row (apart from the held-out seeds) counts as a negative, although
@@ -84,7 +84,7 @@ interface Run {
   details: LookalikeDetails;
 }
 
-/** The last run per engine and cell, so its views and the runner's report read it back. */
+/** The last run per engine and cell, so its reports and the runner's report read it back. */
 const runs = new WeakMap<Engine, Map<string, Run>>();
 
 /** The prefix of the tables that hold a lookalike cell's scores. */
@@ -96,7 +96,7 @@ function configOf(cell: LookalikeCell): string {
 }
 
 /**
- * Scores a lookalike cell's population, writes the scores table and returns the cell's view query.
+ * Scores a lookalike cell's population, writes the scores table and returns the cell's result query.
  * @param engine the engine
  * @param cell the lookalike cell
  * @param seedView segment seeds: the view of the seed cell

@@ -3,6 +3,7 @@ import { checkChart } from '../charts/chart-spec';
 import { chartQuery } from '../charts/chart-query';
 import { cellDependencies, skipReason, sqlWords, type CellDeps, type ResultCell, type RunStatus } from '../notebook/graph';
 import { campaignSegmentCell, cellView, type Cell, type Notebook, type SegmentGuards, type Source } from '../notebook/model';
+import { dropStatements, userObjectsQuery, type DbObject } from '../sql/drop-all';
 import { ident, lit, sql } from '../sql/quote';
 import { RuleError, segmentQuery } from '../sql/segment-rules';
 import { leadTierQuery } from '../sql/lead-tiers';
@@ -50,7 +51,7 @@ export interface CellRun {
   /** 1-based position of a SQL error inside the cell's own text. */
   line?: number;
   column?: number;
-  /** The view holding the cell's result (its name, or a hidden one for an unnamed cell). */
+  /** The table or view holding the cell's result (its name, or a hidden one for an unnamed cell). */
   table?: string;
   /** What the cell reads: sources by name, cells by id. */
   deps?: CellDeps;
@@ -71,7 +72,7 @@ export interface RunNotebookOptions {
   /** Opens a source's file (a `File` in the browser, a path in Node). */
   openSource(source: Source): ByteSource | Promise<ByteSource>;
   /**
-   * Reads a cell's result once its view exists, e.g. writes it as CSV or fetches a preview, and
+   * Reads a cell's result once its table or view exists, e.g. writes it as CSV or fetches a preview, and
    * reports the row count. Default: counts the rows. A throw marks the cell failed.
    */
   consume?(table: string, cell: ResultCell): Promise<{ rows: number }>;
@@ -82,10 +83,10 @@ export interface RunNotebookOptions {
 }
 
 /**
- * Runs a notebook on an engine: loads the sources as tables named after them, then runs the SQL
- * cells in document order. A named cell becomes a view (`CREATE OR REPLACE VIEW name AS …`) that
- * later cells can read; an unnamed one a hidden temp view. A cell whose source or upstream cell
- * failed is skipped with the reason; independent cells still run. Never throws for a failing cell.
+ * Runs a notebook on an engine: loads the sources as tables named after them, then runs the
+ * cells in document order. A named cell's result is a table or view of its name (see `runCell`)
+ * that later cells can read; an unnamed one's a hidden temp one. A cell whose source or upstream
+ * cell failed is skipped with the reason; independent cells still run. Never throws for a failing cell.
  * @param engine the engine (any backend)
  * @param notebook a validated notebook
  * @param options file access, result handling, progress callbacks
@@ -126,6 +127,7 @@ export async function runNotebook(engine: Engine, notebook: Notebook, options: R
       const fromId = cell.kind === 'chart' ? cell.from : cell.kind === 'lookalike' && cell.seeds?.kind === 'segment' ? cell.seeds.from : campaignSegmentCell(cell);
       const from = fromId === undefined ? undefined : byId.get(fromId);
       const input = from && from.kind !== 'markdown' ? cellView(from) : undefined;
+      if (!reason) await clearResultName(engine, cell);
       run = reason
         ? { ...base(cell, cellDeps), status: 'skipped', rows: null, ms: 0, error: reason.text, ...noteOf(reason) }
         : await runCell(engine, cell, { deps: cellDeps, input, consume, referenceDate: notebook.settings?.referenceDate, locale: notebook.settings?.locale, guards: notebook.settings?.guards });
@@ -162,9 +164,9 @@ async function loadSource(engine: Engine, source: Source, options: RunNotebookOp
 export interface RunCellOptions {
   /** What the cell reads (reported back in its run). */
   deps?: CellDeps;
-  /** Chart cells: the view holding the charted cell's result; lookalike cells: the view of their seed cell; campaign cells: the view of their segmentation cell. */
+  /** Chart cells: the table or view holding the charted cell's result; lookalike cells: the one of their seed cell; campaign cells: the one of their segmentation cell. */
   input?: string;
-  /** Reads the result once its view exists (default: counts the rows). */
+  /** Reads the result once its table or view exists (default: counts the rows). */
   consume?: (table: string, cell: ResultCell) => Promise<{ rows: number }>;
   /** The notebook's reference date, for segment rules relative to it. */
   referenceDate?: string;
@@ -175,22 +177,27 @@ export interface RunCellOptions {
 }
 
 /**
- * Runs one cell: its result becomes a view (named cells: `CREATE OR REPLACE VIEW name`, others a
- * hidden temp view). A SQL cell's text goes in verbatim; a chart cell's aggregation is built from
- * its config over the input view; a segment cell's query is compiled from its rules. Never throws: a failure is the run's `error` (with the line and
- * column inside the cell's own text for SQL errors).
+ * Runs one cell. An analysis cell's result (every kind but SQL and chart) becomes a table, so
+ * reading it again (row count, grid pages, reports, charts, later cells) does not recompute the
+ * analysis; a SQL cell's (the user's own query) and a chart cell's (a small aggregate) a view.
+ * Named cells: `CREATE OR REPLACE TABLE|VIEW name`, others a hidden temp one. A name that is a
+ * loaded table keeps the view form, which DuckDB refuses as it refuses a SQL cell of that name
+ * (the table form would replace the loaded table). A SQL cell's text goes in verbatim; a chart
+ * cell's aggregation is built from its config over the input; a segment cell's query is compiled
+ * from its rules. A result of the other kind under the same name must be gone first
+ * (`clearResultName`). Never throws: a failure is the run's `error` (with the line and column
+ * inside the cell's own text for SQL errors).
  * @param engine the engine
- * @param cell a SQL or chart cell
- * @param options dependencies, chart input, result handling
+ * @param cell a result cell
+ * @param options dependencies, input, result handling
  */
 export async function runCell(engine: Engine, cell: ResultCell, options: RunCellOptions = {}): Promise<CellRun> {
   const started = now();
   const deps = options.deps ?? { sources: [], cells: [] };
   const consume = options.consume ?? ((table: string) => countRows(engine, table));
   const view = cellView(cell);
-  const create = cell.name
-    ? sql`CREATE OR REPLACE VIEW ${ident(view)} AS`
-    : sql`CREATE OR REPLACE TEMP VIEW ${ident(view)} AS`;
+  const kind = resultKind(engine, cell) === 'TABLE' ? sql`TABLE` : sql`VIEW`;
+  const create = cell.name ? sql`CREATE OR REPLACE ${kind} ${ident(view)} AS` : sql`CREATE OR REPLACE TEMP ${kind} ${ident(view)} AS`;
   try {
     let body: string;
     if (cell.kind === 'sql') {
@@ -237,6 +244,52 @@ export async function runCell(engine: Engine, cell: ResultCell, options: RunCell
     }
     return run;
   }
+}
+
+/**
+ * Whether a cell's result is a table or a view (see `runCell`).
+ * @param engine the engine, for its loaded tables
+ * @param cell the cell
+ */
+function resultKind(engine: Engine, cell: ResultCell): DbObject['kind'] {
+  return cell.kind === 'sql' || cell.kind === 'chart' || isLoaded(engine, cellView(cell)) ? 'VIEW' : 'TABLE';
+}
+
+/**
+ * Drops what holds a result of the other kind under a cell's name (a view where the cell now makes
+ * a table, e.g. after its kind or name changed, or the reverse), which DuckDB's `CREATE OR REPLACE`
+ * refuses to replace. Never drops a loaded table. Called before `runCell` (in the worker before
+ * recording starts): the drop depends on what an earlier run left, so a script must not repeat it.
+ * @param engine the engine
+ * @param cell the cell about to run
+ */
+export async function clearResultName(engine: Engine, cell: ResultCell): Promise<void> {
+  const kind = resultKind(engine, cell);
+  const temp = !cell.name;
+  const stale = (await resultObjects(engine, cellView(cell))).filter((o) => o.kind !== kind && (o.database_name === 'temp') === temp);
+  for (const statement of dropStatements(stale)) await engine.db.exec(statement);
+}
+
+/**
+ * Drops a cell's result, table or view, named or hidden (the cell was deleted or renamed). Never
+ * drops a loaded table.
+ * @param engine the engine
+ * @param name the result's name (`cellView`)
+ */
+export async function dropResult(engine: Engine, name: string): Promise<void> {
+  for (const statement of dropStatements(await resultObjects(engine, name))) await engine.db.exec(statement);
+}
+
+/** The tables and views named `name` (DuckDB compares names case-insensitively), loaded tables left out. */
+async function resultObjects(engine: Engine, name: string): Promise<DbObject[]> {
+  const lower = name.toLowerCase();
+  const objects = await engine.db.rows<DbObject>(String(userObjectsQuery()));
+  return objects.filter((o) => o.name.toLowerCase() === lower && !(o.kind === 'TABLE' && o.database_name !== 'temp' && isLoaded(engine, o.name)));
+}
+
+function isLoaded(engine: Engine, name: string): boolean {
+  const lower = name.toLowerCase();
+  return engine.tables().some((t) => t.name.toLowerCase() === lower);
 }
 
 async function describe(engine: Engine, view: string): Promise<{ name: string; type: string }[]> {

@@ -77,7 +77,7 @@ type Row = Record<string, unknown>;
  * - `<id>.overlap.csv`: every ordered pair of segments with members in both and the Jaccard index.
  * - `<id>.transitions.csv` (when the cell has `compareWith`): moves from that earlier membership.
  * A failing query throws an `EngineError` whose message starts with the file's name.
- * @param engine the engine holding the cell's view, its entity table and `compareWith`
+ * @param engine the engine holding the cell's result, its entity table and `compareWith`
  * @param cell the segment or cluster cell
  * @param view the view holding the cell's result (`cellView(cell)`)
  * @param guards the notebook's guards (`settings.guards`)

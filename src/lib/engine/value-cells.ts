@@ -1,6 +1,6 @@
 /**
  * The customer-value cells in the engine: RFM, CLV, profitability tiers and cohorts. Each turns its
- * cell into the SQL of the cell's view; the CLV cell first fits its models (`fitClv`) and writes
+ * cell into the SQL of the cell's result; the CLV cell first fits its models (`fitClv`) and writes
  * their per-customer result as a table, whose fit the views read back through `clvDetails`.
  */
 import {
@@ -106,10 +106,10 @@ export function cohortCellQuery(cell: CohortCell, referenceDate?: string): SqlFr
   return cohortQuery({ table: cell.table, key: cell.key, date: cell.date, amount: cell.amount, referenceDate, period: 'month' });
 }
 
-/** The table a CLV cell's models write, read by its view. */
+/** The table a CLV cell's models write, read by its result query. */
 export const CLV_RESULT_PREFIX = '__seglab_clv_';
 
-/** The last fit per engine and CLV cell, so the cell's views and the runner's reports read it back. */
+/** The last fit per engine and CLV cell, so the cell's reports and the runner's reports read it back. */
 const fits = new WeakMap<Engine, Map<string, { config: string; fit: ClvFit }>>();
 
 /** What a CLV fit depends on: everything but the cell's name and look. */

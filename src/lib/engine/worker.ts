@@ -16,12 +16,11 @@ import { clvDetails } from './value-cells';
 import { lookalikeDetails } from './lookalike';
 import { exportCsv } from './export';
 import { exportParquet } from './export-parquet';
-import { headConsumer, runCell, tablesRead } from './run-notebook';
+import { clearResultName, dropResult, headConsumer, runCell, tablesRead } from './run-notebook';
 import { fileSource } from './source';
 import { exportNotebookScript } from './notebook-script';
 import { RecordingDb } from './recording-db';
 import type { ScriptCell } from '../notebook/sql-script';
-import { ident, sql } from '../sql/quote';
 import './transfer';
 
 /** wasm32 caps the heap at 4 GiB and browsers fail well before; keep a margin (duckdb-wasm #1705). */
@@ -122,6 +121,7 @@ const api: EngineApi = {
   async runCell(cell, input, limit, settings = {}) {
     const e = await engine();
     const head = headConsumer(e, limit);
+    await clearResultName(e, cell);
     recorder!.start();
     const run = await runCell(e, cell, { input, consume: head.consume, referenceDate: settings.referenceDate, locale: settings.locale, guards: settings.guards });
     const steps = recorder!.stop();
@@ -149,7 +149,7 @@ const api: EngineApi = {
     return lookalikeDetails(await engine(), cell, seedView, referenceDate);
   },
   async dropView(name: string) {
-    await (await engine()).db.exec(String(sql`DROP VIEW IF EXISTS ${ident(name)}`));
+    await dropResult(await engine(), name);
   },
   async sqlScript(notebook, meta) {
     return exportNotebookScript(await engine(), notebook, scripted, meta);

@@ -796,6 +796,8 @@ export class Workspace {
       }
       this.notices.push({ kind: 'info', message: () => t.csv.reloaded(replaces), file: file.name });
       if (this.selected === replaces) this.profiles.ensure(replaces);
+      // The cells reading the table run again: what they show (and analysis cells hold as tables) is of the old data.
+      void this.notebook.tableLoaded(replaces);
       return;
     }
     this.tables.push({ info, file, options: kept, detected: estimate?.csv });

@@ -120,6 +120,21 @@ describe('NotebookState', () => {
     expect(nb.get('ch')!.status).toBe('skipped');
   });
 
+  it('re-runs what a reloaded table or a new reference date changes, readers of readers included', async () => {
+    const { nb, ran } = fakeEngine();
+    nb.replace(chain);
+    nb.runAll();
+    await settle(nb);
+    ran.length = 0;
+    await nb.tableLoaded('KUNDEN');
+    await settle(nb);
+    expect(ran).toEqual(['a', 'b', 'c', 'ch']);
+    ran.length = 0;
+    nb.setReferenceDate('2025-01-01');
+    await settle(nb);
+    expect(ran).toEqual(['a', 'b', 'c', 'd', 'ch']);
+  });
+
   it('skips a cell whose source table is not loaded', async () => {
     const { nb, ran } = fakeEngine([], ['kunden']);
     nb.replace(doc([{ id: 'a', kind: 'sql', sql: 'SELECT * FROM kunden' }]));
