@@ -13,8 +13,8 @@ import type { ResultCell } from '../../src/lib/notebook/graph';
 import { CELLS } from './bench-notebook';
 import type { StepFigures, StepId } from './suite';
 
-/** The rows the app fetches with a cell's result (`GRID_ROW_CAP` in the notebook UI). */
-export const GRID_ROW_CAP = 2_000_000;
+/** The rows the app fetches with a cell's run (`GRID_FIRST_ROWS` in the notebook UI; the grid loads more on demand). */
+export const GRID_FIRST_ROWS = 10_000;
 
 /** What `runNodeSteps` reads. */
 export interface NodeStepInput {
@@ -63,7 +63,7 @@ export async function runNodeSteps(db: Db, memoryLimitBytes: number, input: Node
     const settings = { referenceDate: input.notebook.settings?.referenceDate, locale: input.notebook.settings?.locale };
     const cells = input.notebook.cells.filter((c): c is ResultCell => c.kind !== 'markdown');
     const run = async (cell: ResultCell) => {
-      const head = headConsumer(engine, GRID_ROW_CAP);
+      const head = headConsumer(engine, GRID_FIRST_ROWS);
       const result = await runCell(engine, cell, { consume: head.consume, ...settings });
       if (result.status !== 'ok') throw new Error(`cell ${cell.id} ${result.status}: ${result.error}`);
     };
