@@ -3,7 +3,7 @@ import type { Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { addSqlCell, ARTIFACTS, expect, loadFiles, openApp, runOpened, setSql, shot, test } from './fixtures';
+import { addSqlCell, ARTIFACTS, expect, gridRows, loadFiles, openApp, runOpened, setSql, shot, test } from './fixtures';
 
 const SAMPLES = path.resolve('static/samples');
 const DATA = [path.join(SAMPLES, 'kunden.csv'), path.join(SAMPLES, 'bestellungen.csv')];
@@ -231,6 +231,31 @@ test.describe('notebook', () => {
     await setSql(cell, 'SELECT 42 AS answer');
     await cell.locator('.cm-content').press('Shift+Enter');
     await expect(cell).toHaveAttribute('data-rows', '1');
+  });
+
+  test('marks a reader out of date when its input ran again and the run was cancelled before the reader', async ({ page }) => {
+    await openApp(page);
+    const base = await addSqlCell(page, 'SELECT 1 AS x', 'base');
+    // Slow only once base holds 2: the first run is quick, the re-run waits to be cancelled.
+    const slow = await addSqlCell(page, 'SELECT count(*) AS n FROM range(CASE WHEN (SELECT max(x) FROM base) = 2 THEN 100000000000 ELSE 10 END) t(i) WHERE i % 7 = 3');
+    const reader = await addSqlCell(page, 'SELECT x + 1 AS y FROM base');
+    expect(await gridRows(reader)).toEqual([['2']]);
+    await expect(reader.locator('[data-testid=cell-stale]')).toHaveCount(0);
+
+    await setSql(base, 'SELECT 2 AS x');
+    await base.locator('.cm-content').press('Shift+Enter');
+    await expect(slow).toHaveAttribute('data-status', 'running', { timeout: 30_000 });
+    await expect(reader).toHaveAttribute('data-status', 'queued');
+    await page.locator('[data-testid=notebook-cancel]').click();
+    await expect(slow).toHaveAttribute('data-status', 'cancelled', { timeout: 20_000 });
+    await expect(reader).toHaveAttribute('data-status', 'ok');
+    await expect(reader.locator('[data-testid=cell-stale]')).toHaveText('· out of date');
+    await expect(base.locator('[data-testid=cell-stale]')).toHaveCount(0);
+    await shot(page, 'notebook-stale');
+
+    await reader.locator('[data-testid=cell-run]').click();
+    await expect(reader.locator('[data-testid=cell-stale]')).toHaveCount(0);
+    await expect.poll(() => gridRows(reader)).toEqual([['3']]);
   });
 
   test('works by keyboard alone and has no serious accessibility violation', async ({ page }) => {

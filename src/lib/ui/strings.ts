@@ -295,6 +295,8 @@ export const t = {
     errorAt: (line: number, column?: number) => msg('notebook.errorAt', { line, column: column ?? 0 }),
     skipped: (reason: string) => msg('notebook.skipped', { reason }),
     get cancelledNote() { return msg('notebook.cancelledNote'); },
+    get stale() { return msg('notebook.stale'); },
+    get staleTitle() { return msg('notebook.staleTitle'); },
     opened: (title: string) => msg('notebook.opened', { title }),
     openFailed: (file: string) => msg('notebook.openFailed', { file }),
     get saved() { return msg('notebook.saved'); },

@@ -169,7 +169,36 @@ describe('NotebookState', () => {
     expect(nb.get('a')!.status).toBe('cancelled');
   });
 
-  it('adds, moves, collapses and deletes cells, dropping the deleted view', async () => {
+  it('marks a reader out of date when its input ran again and the user cancelled before the reader ran', async () => {
+    const { nb, ran } = fakeEngine();
+    nb.replace(
+      doc([
+        { id: 'a', kind: 'sql', name: 'base', sql: 'SELECT * FROM kunden' },
+        { id: 's', kind: 'sql', sql: 'SELECT * FROM base' },
+        { id: 'b', kind: 'sql', sql: 'SELECT * FROM base' }
+      ])
+    );
+    nb.runAll();
+    await settle(nb);
+    expect(['a', 's', 'b'].map((id) => nb.get(id)!.stale)).toEqual([false, false, false]);
+    nb.setSql('s', 'SELECT slow FROM base');
+    ran.length = 0;
+    nb.runCell('a');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(nb.get('s')!.status).toBe('running');
+    expect(nb.get('b')!.status).toBe('queued');
+    await nb.cancel();
+    await settle(nb);
+    expect(ran).toEqual(['a', 's']);
+    expect(nb.get('a')!.stale).toBe(false);
+    expect(nb.get('b')!.status).toBe('ok');
+    expect(nb.get('b')!.stale).toBe(true);
+    nb.runCell('b');
+    await settle(nb);
+    expect(nb.get('b')!.stale).toBe(false);
+  });
+
+    it('adds, moves, collapses and deletes cells, dropping the deleted view', async () => {
     const { nb, dropped, changes } = fakeEngine();
     const first = nb.add('markdown');
     const sqlCell = nb.add('sql', first.cell.id, { sql: 'SELECT 1' });

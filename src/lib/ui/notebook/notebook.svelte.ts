@@ -84,6 +84,12 @@ export class CellState {
   result = $state.raw<GridResult | null>(null);
   /** Chart cells: the aggregated rows as plain objects. */
   values = $state.raw<Record<string, unknown>[] | null>(null);
+  /**
+   * Something the last run read has changed since (an upstream cell ran, the table was reloaded,
+   * the reference date or the result language changed) and this cell has not run again, e.g.
+   * because the user cancelled: its result is of the old inputs.
+   */
+  stale = $state(false);
   /** `performance.now()` when the current run started. */
   startedAt = $state<number | null>(null);
   /** The SQL text of the last run, to tell whether an edit needs a re-run. */
@@ -196,7 +202,7 @@ export class NotebookState {
     this.cells = this.cells.filter((c) => c.cell.id !== id);
     if (state.cell.kind !== 'markdown') await this.#dropView(cellView(state.cell));
     this.host.changed();
-    this.request(hit);
+    this.#rerun(hit);
   }
 
   /**
@@ -255,7 +261,7 @@ export class NotebookState {
     else delete state.cell.name;
     await this.#dropView(old);
     this.host.changed();
-    this.request([id, ...readers]);
+    this.#rerun([id, ...readers]);
   }
 
   /**
@@ -542,7 +548,7 @@ export class NotebookState {
     if (this.settings.locale === locale) return;
     this.settings.locale = locale;
     const worded = this.cells.filter((c) => (c.cell.kind === 'tiers' || c.cell.kind === 'lookalike') && c.run).map((c) => c.cell.id);
-    if (worded.length) this.request(worded);
+    if (worded.length) this.#rerun(worded);
   }
 
   /**
@@ -555,7 +561,8 @@ export class NotebookState {
     if (date) this.settings.referenceDate = date;
     else delete this.settings.referenceDate;
     this.host.changed();
-    this.runAll();
+    this.#reads.clear();
+    this.#rerun(this.cells.map((c) => c.cell.id));
   }
 
   /**
@@ -620,6 +627,20 @@ export class NotebookState {
     this.#loop ??= this.#drain();
   }
 
+  /**
+   * Runs cells again because something they read changed; until they have, the ones with a result
+   * are `stale` (a cancel leaves them so).
+   * @param ids the cells
+   */
+  #rerun(ids: Iterable<string>): void {
+    const list = [...ids];
+    for (const id of list) {
+      const state = this.get(id);
+      if (state?.run) state.stale = true;
+    }
+    this.request(list);
+  }
+
   /** Cancels the running cell and forgets the queued ones. */
   async cancel(): Promise<void> {
     for (const id of this.#pending) {
@@ -645,7 +666,7 @@ export class NotebookState {
     const lower = name.toLowerCase();
     const readers = [...graph].filter(([, d]) => d.sources.some((s) => s.toLowerCase() === lower)).map(([id]) => id);
     const ran = readers.filter((id) => this.get(id)?.run);
-    if (ran.length) this.request(ran);
+    if (ran.length) this.#rerun(ran);
   }
 
   /**
@@ -709,6 +730,7 @@ export class NotebookState {
         const graph = await this.#graph();
         const deps = graph.get(next.cell.id) ?? { sources: [], cells: [] };
         const reason = skipReason(deps, this.#sourceStatus(), this.#cellStatus(), (id) => this.#label(id));
+        next.stale = false;
         if (reason) {
           next.status = 'skipped';
           next.run = {
@@ -727,7 +749,7 @@ export class NotebookState {
         } else if (!(await this.#runOne(next, deps))) {
           break;
         }
-        for (const id of dependants(graph, next.cell.id)) this.request([id]);
+        this.#rerun(dependants(graph, next.cell.id));
       }
     } finally {
       this.#loop = null;
