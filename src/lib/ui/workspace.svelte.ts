@@ -734,6 +734,7 @@ export class Workspace {
       entry.renameError = undefined;
       this.profiles.rename(from, info.name);
       this.personal.rename(from, info.name);
+      await this.notebook.tableGone(from);
       this.notebook.tablesChanged();
       if (this.#kept.delete(from)) {
         await this.#files?.remove(from).catch(() => undefined);
@@ -760,6 +761,7 @@ export class Workspace {
       this.#sources = this.#sources.filter((src) => src.name !== name);
       this.profiles.forget(name);
       this.personal.forget(name);
+      await this.notebook.tableGone(name);
       this.notebook.tablesChanged();
       if (this.#kept.delete(name)) await this.#files?.remove(name).catch(() => undefined);
       this.#changed();

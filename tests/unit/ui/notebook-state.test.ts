@@ -198,6 +198,24 @@ describe('NotebookState', () => {
     expect(nb.get('b')!.stale).toBe(false);
   });
 
+    it('marks the readers of a dropped or renamed table, and their readers, out of date without running them', async () => {
+    const { nb, ran } = fakeEngine(['kunden', 'orte']);
+    nb.replace(
+      doc([
+        { id: 'a', kind: 'sql', name: 'base', sql: 'SELECT * FROM kunden' },
+        { id: 'b', kind: 'sql', sql: 'SELECT * FROM base' },
+        { id: 'c', kind: 'sql', sql: 'SELECT * FROM orte' }
+      ])
+    );
+    nb.runAll();
+    await settle(nb);
+    ran.length = 0;
+    await nb.tableGone('Kunden');
+    expect(['a', 'b', 'c'].map((id) => nb.get(id)!.stale)).toEqual([true, true, false]);
+    expect(ran).toEqual([]);
+    expect(nb.runState).toBe('idle');
+  });
+
     it('adds, moves, collapses and deletes cells, dropping the deleted view', async () => {
     const { nb, dropped, changes } = fakeEngine();
     const first = nb.add('markdown');

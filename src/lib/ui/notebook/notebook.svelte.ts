@@ -670,6 +670,25 @@ export class NotebookState {
   }
 
   /**
+   * Marks the cells that read a table, and the cells that read them, out of date without running
+   * them: the table was dropped or renamed, and they keep their last result.
+   * @param name the table's old name
+   */
+  async tableGone(name: string): Promise<void> {
+    const graph = await this.#graph();
+    const lower = name.toLowerCase();
+    const todo = [...graph].filter(([, d]) => d.sources.some((s) => s.toLowerCase() === lower)).map(([id]) => id);
+    const seen = new Set<string>();
+    for (let id = todo.pop(); id !== undefined; id = todo.pop()) {
+      if (seen.has(id)) continue;
+      seen.add(id);
+      const state = this.get(id);
+      if (state?.run) state.stale = true;
+      todo.push(...dependants(graph, id));
+    }
+  }
+
+  /**
    * Replaces the whole notebook with a document (open, restore) without running it.
    * @param doc the document
    */
