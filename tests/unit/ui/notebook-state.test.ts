@@ -60,6 +60,13 @@ async function settle(nb: NotebookState): Promise<void> {
   for (let i = 0; i < 200 && nb.runState === 'running'; i++) await new Promise((r) => setTimeout(r, 5));
 }
 
+/** Opens the cells as a notebook and runs them all. */
+async function ranAll(nb: NotebookState, cells: Notebook['cells']): Promise<void> {
+  nb.replace(doc(cells));
+  nb.runAll();
+  await settle(nb);
+}
+
 const chain = doc([
   { id: 'a', kind: 'sql', name: 'base', sql: 'SELECT * FROM kunden' },
   { id: 'm', kind: 'markdown', text: '# x' },
@@ -171,15 +178,11 @@ describe('NotebookState', () => {
 
   it('marks a reader out of date when its input ran again and the user cancelled before the reader ran', async () => {
     const { nb, ran } = fakeEngine();
-    nb.replace(
-      doc([
-        { id: 'a', kind: 'sql', name: 'base', sql: 'SELECT * FROM kunden' },
-        { id: 's', kind: 'sql', sql: 'SELECT * FROM base' },
-        { id: 'b', kind: 'sql', sql: 'SELECT * FROM base' }
-      ])
-    );
-    nb.runAll();
-    await settle(nb);
+    await ranAll(nb, [
+      { id: 'a', kind: 'sql', name: 'base', sql: 'SELECT * FROM kunden' },
+      { id: 's', kind: 'sql', sql: 'SELECT * FROM base' },
+      { id: 'b', kind: 'sql', sql: 'SELECT * FROM base' }
+    ]);
     expect(['a', 's', 'b'].map((id) => nb.get(id)!.stale)).toEqual([false, false, false]);
     nb.setSql('s', 'SELECT slow FROM base');
     ran.length = 0;
@@ -198,17 +201,13 @@ describe('NotebookState', () => {
     expect(nb.get('b')!.stale).toBe(false);
   });
 
-    it('marks the readers of a dropped or renamed table, and their readers, out of date without running them', async () => {
+  it('marks the readers of a dropped or renamed table, and their readers, out of date without running them', async () => {
     const { nb, ran } = fakeEngine(['kunden', 'orte']);
-    nb.replace(
-      doc([
-        { id: 'a', kind: 'sql', name: 'base', sql: 'SELECT * FROM kunden' },
-        { id: 'b', kind: 'sql', sql: 'SELECT * FROM base' },
-        { id: 'c', kind: 'sql', sql: 'SELECT * FROM orte' }
-      ])
-    );
-    nb.runAll();
-    await settle(nb);
+    await ranAll(nb, [
+      { id: 'a', kind: 'sql', name: 'base', sql: 'SELECT * FROM kunden' },
+      { id: 'b', kind: 'sql', sql: 'SELECT * FROM base' },
+      { id: 'c', kind: 'sql', sql: 'SELECT * FROM orte' }
+    ]);
     ran.length = 0;
     await nb.tableGone('Kunden');
     expect(['a', 'b', 'c'].map((id) => nb.get(id)!.stale)).toEqual([true, true, false]);
