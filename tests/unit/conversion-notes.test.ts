@@ -1,12 +1,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { IntlMessageFormat } from 'intl-messageformat';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/lib/engine/engine';
 import { EngineError } from '../../src/lib/engine/errors';
 import { planParquetColumns } from '../../src/lib/engine/loaders/parquet-columns';
 import de from '../../src/lib/i18n/de.json';
-import { flatValues, note, type Note } from '../../src/lib/i18n/note';
+import { flatValues, formatIcu, note, type Note } from '../../src/lib/i18n/note';
 import { notebookSqlScript, SqlScriptError } from '../../src/lib/notebook/sql-script';
 import type { Notebook } from '../../src/lib/notebook/model';
 import { language, noteText } from '../../src/lib/ui/language.svelte';
@@ -16,7 +15,7 @@ import { file, openTestEngine } from './helpers/db';
 /** A note in German straight from de.json, without the UI's store. */
 function german(n: Note): string {
   const message = (de.notes as Record<string, string>)[n.key];
-  return String(new IntlMessageFormat(message, 'de', undefined, { ignoreTag: true }).format(flatValues(n.values, german)));
+  return formatIcu(message, 'de', flatValues(n.values, german));
 }
 
 describe('column conversion labels are notes', () => {

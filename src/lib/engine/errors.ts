@@ -1,4 +1,4 @@
-import type { NoteKey, NoteValues } from '../i18n/note';
+import type { NoteError, NoteKey, NoteValues } from '../i18n/note';
 
 /** What went wrong, in a form the UI can turn into a sentence. */
 export type EngineErrorCode =
@@ -55,6 +55,16 @@ export class EngineError extends Error implements EngineErrorData {
     const { code, message, file, sql, detail, line, column, key, values } = this;
     return { code, message, file, sql, detail, line, column, key, values };
   }
+}
+
+/**
+ * An `EngineError` saying a note's message, with its key and values, so the UI can say it in its language.
+ * @param e a check's error from the analysis or SQL modules
+ * @param code what went wrong (default: INTERNAL)
+ */
+export function notedEngineError(e: NoteError, code: EngineErrorCode = 'INTERNAL'): EngineError {
+  const { text, key, values } = e.note;
+  return new EngineError({ code, message: text, key, values }, { cause: e });
 }
 
 /**

@@ -14,7 +14,7 @@ import { clvCellQuery, cohortCellQuery, rfmCellQuery, tiersCellQuery } from './v
 import type { LoadOptions, TableInfo } from './api';
 import type { Engine } from './engine';
 import { note, NoteError, said, type NoteKey, type NoteValues } from '../i18n/note';
-import { EngineError, type EngineErrorCode } from './errors';
+import { EngineError, notedEngineError, type EngineErrorCode } from './errors';
 import type { ByteSource } from './source';
 
 /** How loading one source ended. */
@@ -358,10 +358,7 @@ function noteOf(said: { key?: NoteKey; values?: NoteValues }): Pick<CellRun, 'er
 
 function asEngineError(e: unknown): EngineError {
   if (e instanceof EngineError) return e;
-  if (e instanceof NoteError) {
-    const { text, key, values } = e.note;
-    return new EngineError({ code: e instanceof RuleError ? 'SQL_BIND' : 'INTERNAL', message: text, key, values }, { cause: e });
-  }
+  if (e instanceof NoteError) return notedEngineError(e, e instanceof RuleError ? 'SQL_BIND' : 'INTERNAL');
   return new EngineError({ code: 'INTERNAL', message: e instanceof Error ? e.message : String(e) }, { cause: e });
 }
 

@@ -1,6 +1,6 @@
 import * as Comlink from 'comlink';
 import { NoteError } from '../i18n/note';
-import { EngineError, type EngineErrorData } from './errors';
+import { EngineError, notedEngineError, type EngineErrorData } from './errors';
 
 interface Thrown {
   engine: EngineErrorData | null;
@@ -23,12 +23,8 @@ Comlink.transferHandlers.set('throw', {
   canHandle: (value: unknown): value is { value: unknown } =>
     typeof value === 'object' && value !== null && isThrown(value),
   serialize(thrown: { value: unknown }): [Thrown, Transferable[]] {
-    const e = thrown.value;
+    const e = thrown.value instanceof NoteError ? notedEngineError(thrown.value) : thrown.value;
     if (e instanceof EngineError) return [{ engine: e.toJSON(), message: e.message, name: e.name }, []];
-    if (e instanceof NoteError) {
-      const { text, key, values } = e.note;
-      return [{ engine: { code: 'INTERNAL', message: text, key, values }, message: text, name: 'EngineError' }, []];
-    }
     const err = e instanceof Error ? e : new Error(String(e));
     return [{ engine: null, message: err.message, name: err.name, stack: err.stack }, []];
   },

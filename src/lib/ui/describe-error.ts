@@ -27,34 +27,10 @@ export interface ErrorView {
 export function describeError(e: unknown): ErrorView {
   if (e instanceof EngineError) {
     const english = e.message.replace(/\s+$/, '');
-    const note = { key: e.key, values: e.values, text: english };
     const detail = e.detail && e.detail.trim() !== english.trim() ? e.detail : undefined;
-    return {
-      code: e.code,
-      get message() {
-        return noteText(note);
-      },
-      text: english,
-      key: e.key,
-      values: e.values,
-      detail,
-      file: e.file,
-      line: e.line,
-      column: e.column
-    };
+    return notedView(e.code, { key: e.key, values: e.values, text: english }, { detail, file: e.file, line: e.line, column: e.column });
   }
-  if (e instanceof NoteError) {
-    const said = e.note;
-    return {
-      code: 'INTERNAL',
-      get message() {
-        return noteText(said);
-      },
-      text: said.text,
-      key: said.key,
-      values: said.values
-    };
-  }
+  if (e instanceof NoteError) return notedView('INTERNAL', e.note);
   if (e instanceof NotebookFormatError) {
     const issues = e.issues;
     return {
@@ -67,4 +43,23 @@ export function describeError(e: unknown): ErrorView {
   }
   if (e instanceof Error) return { code: 'INTERNAL', message: e.message, text: e.message, detail: e.stack };
   return { code: 'INTERNAL', message: String(e), text: String(e) };
+}
+
+/**
+ * A view whose message is a note, formatted in the UI language at each read.
+ * @param code what went wrong
+ * @param said the note (key and values absent for texts the engine did not make)
+ * @param where detail and position
+ */
+function notedView(code: string, said: Pick<ErrorView, 'key' | 'values' | 'text'>, where: Pick<ErrorView, 'detail' | 'file' | 'line' | 'column'> = {}): ErrorView {
+  return {
+    code,
+    get message() {
+      return noteText(said);
+    },
+    text: said.text,
+    key: said.key,
+    values: said.values,
+    ...where
+  };
 }

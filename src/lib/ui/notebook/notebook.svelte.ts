@@ -662,9 +662,7 @@ export class NotebookState {
    * @param name the table
    */
   async tableLoaded(name: string): Promise<void> {
-    const graph = await this.#graph();
-    const lower = name.toLowerCase();
-    const readers = [...graph].filter(([, d]) => d.sources.some((s) => s.toLowerCase() === lower)).map(([id]) => id);
+    const readers = readersOf(await this.#graph(), name);
     const ran = readers.filter((id) => this.get(id)?.run);
     if (ran.length) this.#rerun(ran);
   }
@@ -676,15 +674,10 @@ export class NotebookState {
    */
   async tableGone(name: string): Promise<void> {
     const graph = await this.#graph();
-    const lower = name.toLowerCase();
-    const todo = [...graph].filter(([, d]) => d.sources.some((s) => s.toLowerCase() === lower)).map(([id]) => id);
-    const seen = new Set<string>();
-    for (let id = todo.pop(); id !== undefined; id = todo.pop()) {
-      if (seen.has(id)) continue;
-      seen.add(id);
+    const readers = readersOf(graph, name);
+    for (const id of new Set([...readers, ...readers.flatMap((r) => dependants(graph, r))])) {
       const state = this.get(id);
       if (state?.run) state.stale = true;
-      todo.push(...dependants(graph, id));
     }
   }
 
@@ -1096,3 +1089,12 @@ export class NotebookState {
   }
 }
 
+/**
+ * The cells that read a table (names compare case-insensitively, as in DuckDB).
+ * @param graph what every cell reads
+ * @param name the table
+ */
+function readersOf(graph: ReadonlyMap<string, CellDeps>, name: string): string[] {
+  const lower = name.toLowerCase();
+  return [...graph].filter(([, d]) => d.sources.some((s) => s.toLowerCase() === lower)).map(([id]) => id);
+}
