@@ -100,6 +100,7 @@ test.describe('the app in German and English', () => {
     const notice = page.locator('[data-testid=notice][data-kind=error]');
     await expect(notice).toContainText('Der geteilte Link konnte nicht geöffnet werden: cells[0].id: 1–64 Buchstaben, Ziffern, „_“ oder „-“ erwartet');
     await expect(page.locator('[data-testid=opened-preview]')).toHaveCount(0);
+    await shot(page, 'i18n-share-invalid-de');
 
     await page.getByTestId('ui-language').selectOption('en');
     await expectLanguage(page, 'en');
